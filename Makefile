@@ -1,0 +1,121 @@
+# bpfviews — see README.md. `make run` applies the default manifest, `make check` tests.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+LIBDIR     ?= $(PREFIX)/lib
+UNITDIR    ?= /lib/systemd/system
+DESTDIR    ?=
+
+CC          ?= gcc
+CLANG       ?= clang
+BPFTOOL     ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+ARCH        := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/' -e 's/s390x/s390/')
+
+O       := build
+PKGS    := libbpf inih
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibpf -I$(O) -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLIBDIR='"$(LIBDIR)"'
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -linih) -lelf -lz
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
+TEST_OBJS := $(patsubst tests/objects/%.bpf.c,$(O)/tests/%.bpf.o,$(wildcard tests/objects/*.bpf.c))
+LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS  := $(patsubst src/%.c,$(O)/src/%.o,$(LIB_SRCS)) $(O)/builtin_objects.o
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps run check unit integration lint bench install uninstall clean
+all: $(O)/bpfviews
+
+deps:
+	@scripts/install-deps
+
+$(O)/vmlinux.h:
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(O) -Ibpf -Wall -Wno-unused-function
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(O)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+	$(CLANG) -print-prog-name=llvm-strip >/dev/null && $$($(CLANG) -print-prog-name=llvm-strip) -g $@ 2>/dev/null || true
+
+$(O)/tests/%.bpf.o: tests/objects/%.bpf.c $(O)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+# Built-in programs are embedded in the binary: one .incbin per object and a
+# table the loader looks names up in (src/builtin.h).
+$(O)/builtin_objects.S: $(BPF_OBJS) Makefile
+	@mkdir -p $(@D)
+	@{ echo '.section .rodata'; \
+	  for o in $(BPF_OBJS); do n=$$(basename $$o .bpf.o); \
+	    printf '.balign 8\nobj_%s: .incbin "%s"\nobj_%s_end:\n' $$n $$o $$n; done; \
+	  echo '.section .data.rel.ro'; echo '.balign 8'; echo '.global builtin_objects'; echo 'builtin_objects:'; \
+	  for o in $(BPF_OBJS); do n=$$(basename $$o .bpf.o); \
+	    printf '.quad name_%s, obj_%s, obj_%s_end - obj_%s\n' $$n $$n $$n $$n; done; \
+	  echo '.quad 0, 0, 0'; echo '.section .rodata'; \
+	  for o in $(BPF_OBJS); do n=$$(basename $$o .bpf.o); printf 'name_%s: .asciz "%s"\n' $$n $$n; done; \
+	  echo '.section .note.GNU-stack,"",@progbits'; } > $@
+
+$(O)/builtin_objects.o: $(O)/builtin_objects.S $(BPF_OBJS)
+	$(CC) -c $< -o $@
+
+$(O)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+$(O)/libbpfviews.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(O)/bpfviews: $(O)/src/main.o $(O)/libbpfviews.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(O)/tests/test_%: tests/unit/test_%.c $(O)/libbpfviews.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -MMD -MP $< $(O)/libbpfviews.a $(LDLIBS) -lcmocka -o $@
+
+run: deps all
+	scripts/run-default
+
+unit: $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
+
+integration: all $(TEST_OBJS)
+	BPFVIEWS=$(CURDIR)/$(O)/bpfviews TEST_OBJECTS=$(CURDIR)/$(O)/tests bats tests/integration
+
+lint:
+	@for m in man/*.[0-9]; do mandoc -Tlint -W warning $$m || exit 1; done
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) lint
+	$(MAKE) integration
+
+install: all
+	install -D -m 0755 $(O)/bpfviews $(DESTDIR)$(SBINDIR)/bpfviews
+	install -d $(DESTDIR)$(LIBDIR)/bpfviews/conf.d
+	install -m 0644 conf.d/*.conf $(DESTDIR)$(LIBDIR)/bpfviews/conf.d/
+	install -D -m 0644 man/bpfviews.8 $(DESTDIR)$(MANDIR)/man8/bpfviews.8
+	install -D -m 0644 man/bpfviews.conf.5 $(DESTDIR)$(MANDIR)/man5/bpfviews.conf.5
+	$(if $(wildcard man/bpfviews-programs.7),install -D -m 0644 man/bpfviews-programs.7 $(DESTDIR)$(MANDIR)/man7/bpfviews-programs.7)
+	install -d $(DESTDIR)$(SYSCONFDIR)/bpfviews/conf.d
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/bpfviews $(DESTDIR)$(MANDIR)/man8/bpfviews.8 \
+	      $(DESTDIR)$(MANDIR)/man5/bpfviews.conf.5 $(DESTDIR)$(MANDIR)/man7/bpfviews-programs.7
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/bpfviews/conf.d/,$(notdir $(wildcard conf.d/*.conf)))
+	-rmdir $(DESTDIR)$(LIBDIR)/bpfviews/conf.d $(DESTDIR)$(LIBDIR)/bpfviews $(DESTDIR)$(SYSCONFDIR)/bpfviews/conf.d $(DESTDIR)$(SYSCONFDIR)/bpfviews 2>/dev/null
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,26 @@
+/* cat-config: the merged manifest as bpfviews reads it. */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "commands.h"
+#include "manifest.h"
+
+int do_cat_config(int argc, char **argv)
+{
+	struct manifest m;
+	int rc;
+
+	(void)argv;
+	if (argc > 1)
+		return EXIT_USAGE;
+	rc = manifest_load(&m, opts.conf, opts.nconf);
+	for (int i = 0; i < m.nviews; i++) {
+		const struct view_conf *v = &m.views[i];
+
+		printf("%s# %s:%d\n[%s]\n", i ? "\n" : "", v->file, v->line, v->name);
+		for (int k = 0; k < v->nkeys; k++)
+			printf("%s = %s\n", v->keys[k].key, v->keys[k].value);
+	}
+	manifest_free(&m);
+	return rc ? EXIT_USAGE : EXIT_OK;
+}

@@ -1,0 +1,311 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "builtin.h"
+#include "loader.h"
+#include "log.h"
+#include "params.h"
+#include "trust.h"
+
+/* ---- libbpf's messages ---- */
+
+static char *capture;
+static size_t capture_len;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n;
+
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	if (n < 0)
+		return 0;
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	if (log_level >= LOG_DEBUG || (level == LIBBPF_WARN && log_level >= LOG_INFO))
+		fputs(line, stderr);
+	capture = realloc(capture, capture_len + n + 1);
+	memcpy(capture + capture_len, line, n + 1);
+	capture_len += n;
+	return n;
+}
+
+void loader_setup_logging(void)
+{
+	libbpf_set_print(libbpf_print);
+}
+
+static void capture_reset(void)
+{
+	capture_len = 0;
+	if (capture)
+		capture[0] = '\0';
+}
+
+const char *loader_last_log(void)
+{
+	return capture ? capture : "";
+}
+
+/* The verifier's last words are usually the reason: the line before
+ * "processed N insns" or the log's end. */
+static void verifier_reason(char *buf, size_t len)
+{
+	const char *log = loader_last_log();
+	const char *begin = strstr(log, "-- BEGIN PROG LOAD LOG --");
+	const char *end = begin ? strstr(begin, "-- END PROG LOAD LOG --") : NULL;
+	const char *p, *last = NULL;
+
+	buf[0] = '\0';
+	if (!begin || !end)
+		return;
+	for (p = strchr(begin, '\n') + 1; p < end; p = strchr(p, '\n') + 1) {
+		if (!strncmp(p, "processed ", 10) || !strncmp(p, "verification time", 17))
+			break;
+		if (*p != '\n')
+			last = p;
+	}
+	if (last)
+		snprintf(buf, len, "%.*s", (int)(strcspn(last, "\n")), last);
+}
+
+/* ---- opening ---- */
+
+#define view_err(v, line, err, errlen, fmt, ...)					\
+	snprintf(err, errlen, "%s:%d: [%s] " fmt, (v)->file, line, (v)->name, ##__VA_ARGS__)
+
+static int key_line(const struct view_conf *v, const char *key)
+{
+	for (int i = 0; i < v->nkeys; i++)
+		if (!strcmp(v->keys[i].key, key))
+			return v->keys[i].line;
+	return v->line;
+}
+
+static struct bpf_object *open_object(const struct view_conf *v, char *err, size_t errlen)
+{
+	const struct builtin_object *b;
+	struct bpf_object *obj;
+	char why[512];
+
+	if (v->object) {
+		if (trust_check(v->object, why, sizeof(why))) {
+			view_err(v, key_line(v, "object"), err, errlen, "object %s", why);
+			return NULL;
+		}
+		obj = bpf_object__open_file(v->object, NULL);
+		if (!obj)
+			view_err(v, key_line(v, "object"), err, errlen, "cannot open object %s: %s",
+				 v->object, strerror(errno));
+		return obj;
+	}
+	b = builtin_find(v->program);
+	if (!b) {
+		view_err(v, key_line(v, "program"), err, errlen,
+			 "no built-in program '%s' (see 'bpfviews programs')", v->program);
+		errno = ENOENT;
+		return NULL;
+	}
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = b->name);
+	obj = bpf_object__open_mem(b->data, b->size, &opts);
+	if (!obj)
+		view_err(v, v->line, err, errlen, "cannot open built-in '%s': %s", b->name, strerror(errno));
+	return obj;
+}
+
+static bool is_iter(const struct bpf_program *p)
+{
+	return !strncmp(bpf_program__section_name(p), "iter/", 5) ||
+	       !strncmp(bpf_program__section_name(p), "iter.s/", 7);
+}
+
+static void list_iter_programs(struct bpf_object *obj, char *buf, size_t len)
+{
+	struct bpf_program *p;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	bpf_object__for_each_program(p, obj)
+		if (is_iter(p) && off < len)
+			off += snprintf(buf + off, len - off, "%s%s", off ? ", " : "", bpf_program__name(p));
+}
+
+/* Picks the iterator program and switches every other program off. */
+static struct bpf_program *pick_program(const struct view_conf *v, struct bpf_object *obj,
+					char *err, size_t errlen)
+{
+	const char *want = v->object ? v->program : NULL;
+	struct bpf_program *p, *found = NULL;
+	char names[256];
+	int n = 0;
+
+	bpf_object__for_each_program(p, obj) {
+		if (!is_iter(p) || (want && strcmp(bpf_program__name(p), want)))
+			continue;
+		found = p;
+		n++;
+	}
+	list_iter_programs(obj, names, sizeof(names));
+	if (!n) {
+		if (want)
+			view_err(v, key_line(v, "program"), err, errlen,
+				 "no iterator program '%s' in %s (it has: %s)", want, v->object, names[0] ? names : "none");
+		else
+			view_err(v, v->line, err, errlen, "no iterator program (SEC(\"iter/...\")) in %s",
+				 v->object ? v->object : v->program);
+		return NULL;
+	}
+	if (n > 1) {
+		view_err(v, v->line, err, errlen, "%s has several iterator programs (%s); choose one with 'program ='",
+			 v->object, names);
+		return NULL;
+	}
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, p == found);
+	return found;
+}
+
+static int record_range(struct view_prog *vp, const struct bpf_object *obj, const char *key)
+{
+	struct param_var var;
+	struct data_range *r;
+
+	if (params_find(bpf_object__btf(obj), key, &var) || !strcmp(var.section, ".rodata"))
+		return 0;
+	if (vp->ranges.n == MAX_DATA_RANGES)
+		return -E2BIG;
+	r = &vp->ranges.r[vp->ranges.n++];
+	snprintf(r->section, sizeof(r->section), "%s", var.section + 1);
+	r->offset = var.offset;
+	r->size = var.size;
+	return 0;
+}
+
+static int set_params(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	char why[512];
+
+	for (int i = 0; i < v->nkeys; i++) {
+		const struct manifest_key *k = &v->keys[i];
+		int rc;
+
+		if (manifest_key_is_own(k->key))
+			continue;
+		rc = params_set(vp->obj, k->key, k->value, why, sizeof(why));
+		if (!rc)
+			rc = record_range(vp, vp->obj, k->key);
+		if (rc) {
+			view_err(v, k->line, err, errlen, "%s: %s", k->key, why);
+			vp->manifest_error = true;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int check_link_params(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	if ((v->pid || v->tid) && strncmp(vp->target, "task", 4)) {
+		view_err(v, key_line(v, v->pid ? "pid" : "tid"), err, errlen,
+			 "pid and tid apply to task iterators; '%s' walks %s", bpf_program__name(vp->prog), vp->target);
+		vp->manifest_error = true;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(vp, 0, sizeof(*vp));
+	capture_reset();
+	vp->obj = open_object(v, err, errlen);
+	if (!vp->obj) {
+		vp->manifest_error = !v->object;	/* an unknown built-in */
+		return errno ? -errno : -EINVAL;
+	}
+	vp->prog = pick_program(v, vp->obj, err, errlen);
+	if (!vp->prog)
+		return -ENOENT;
+	vp->target = strchr(bpf_program__section_name(vp->prog), '/') + 1;
+	rc = check_link_params(v, vp, err, errlen);
+	return rc ? rc : set_params(v, vp, err, errlen);
+}
+
+/* ---- loading and linking ---- */
+
+static bool kernel_has_iter(const char *target)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	char func[64];
+	bool found;
+
+	if (!vmlinux)
+		return true;	/* cannot tell; let the load error speak */
+	snprintf(func, sizeof(func), "bpf_iter_%s", target);
+	found = btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC) > 0;
+	btf__free(vmlinux);
+	return found;
+}
+
+int view_prog_load(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	char reason[256];
+	int rc;
+
+	capture_reset();
+	rc = bpf_object__load(vp->obj);
+	if (!rc)
+		return 0;
+	if (!kernel_has_iter(vp->target)) {
+		view_err(v, v->line, err, errlen, "this kernel has no '%s' iterator", vp->target);
+		return -EOPNOTSUPP;
+	}
+	verifier_reason(reason, sizeof(reason));
+	if (reason[0])
+		view_err(v, v->line, err, errlen, "the verifier rejected '%s': %s%s", bpf_program__name(vp->prog),
+			 reason, log_level >= LOG_INFO ? "" : " (-v shows the log)");
+	else
+		view_err(v, v->line, err, errlen, "cannot load '%s': %s", bpf_program__name(vp->prog), strerror(-rc));
+	return rc;
+}
+
+int view_prog_state(const struct view_conf *v, const struct view_prog *vp, struct view_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->target, sizeof(st->target), "%s", vp->target);
+	st->pid = v->pid;
+	st->tid = v->tid;
+	return view_state_of_prog(bpf_program__fd(vp->prog), &vp->ranges, st);
+}
+
+struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_prog *vp,
+				  char *err, size_t errlen)
+{
+	union bpf_iter_link_info info;
+	struct bpf_link *link;
+
+	memset(&info, 0, sizeof(info));
+	info.task.pid = v->pid;
+	info.task.tid = v->tid;
+	LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &info, .link_info_len = sizeof(info));
+	link = bpf_program__attach_iter(vp->prog, v->pid || v->tid ? &opts : NULL);
+	if (!link)
+		view_err(v, v->line, err, errlen, "cannot create the iterator link: %s%s", strerror(errno),
+			 errno == ESRCH ? " (no such process)" : "");
+	return link;
+}
+
+void view_prog_close(struct view_prog *vp)
+{
+	bpf_object__close(vp->obj);
+	memset(vp, 0, sizeof(*vp));
+}

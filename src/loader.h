@@ -1,0 +1,41 @@
+/* The loader: a view's configuration -> an opened, parameterised, loaded
+ * program -> an iterator link. */
+#ifndef BPFVIEWS_LOADER_H
+#define BPFVIEWS_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "manifest.h"
+#include "viewstate.h"
+
+struct bpf_object;
+struct bpf_program;
+struct bpf_link;
+
+struct view_prog {
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	const char *target;		/* iterator target, e.g. "task_file" */
+	struct data_ranges ranges;	/* parameters in writable sections */
+	bool manifest_error;		/* the failure is the manifest's, not the kernel's */
+};
+
+/* Opens the view's object (built-in or file), picks its program and sets its
+ * parameters. Errors name FILE:LINE and the view. */
+int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen);
+/* Loads into the kernel (the verifier runs here). */
+int view_prog_load(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen);
+/* The state the loaded view will have once linked (pins are not involved). */
+int view_prog_state(const struct view_conf *v, const struct view_prog *vp, struct view_state *st);
+/* Creates the iterator link, with the view's link parameters. NULL + errno. */
+struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_prog *vp,
+				  char *err, size_t errlen);
+void view_prog_close(struct view_prog *vp);
+
+/* libbpf's messages go through here: printed at -vv, and the last load's
+ * messages (the verifier log) are kept for -v. */
+void loader_setup_logging(void);
+const char *loader_last_log(void);
+
+#endif

@@ -1,0 +1,50 @@
+/* The manifest: drop-in files of INI sections, one section per view. */
+#ifndef BPFVIEWS_MANIFEST_H
+#define BPFVIEWS_MANIFEST_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <linux/types.h>
+
+struct manifest_key {
+	char *key;
+	char *value;
+	int line;
+};
+
+struct view_conf {
+	char *name;		/* path under the root, e.g. "net/tcp" */
+	const char *file;	/* the manifest file the section is in */
+	int line;		/* line of the section header */
+	struct manifest_key *keys;	/* every key as written, in order */
+	int nkeys;
+	/* the tool's own keys, validated */
+	const char *program;
+	const char *object;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	__u32 pid;
+	__u32 tid;
+};
+
+struct manifest {
+	char **files;		/* in the order they were read */
+	int nfiles;
+	struct view_conf *views;
+	int nviews;
+};
+
+/* Reads SOURCES (files or directories from -C), or the standard drop-in
+ * directories when nsources is 0. Reports each error as FILE:LINE and goes on;
+ * returns 0, or -EINVAL if any error was found. */
+int manifest_load(struct manifest *m, char *const *sources, int nsources);
+void manifest_free(struct manifest *m);
+
+const struct view_conf *manifest_find(const struct manifest *m, const char *name);
+/* True for the keys the tool owns; every other key is a program parameter. */
+bool manifest_key_is_own(const char *key);
+/* Checks a view name: components of [A-Za-z0-9_-], no dots, no empty parts. */
+int view_name_check(const char *name, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,56 @@
+/* Program parameters: global variables of a BPF object, set from manifest
+ * strings through their BTF types.
+ */
+#ifndef BPFVIEWS_PARAMS_H
+#define BPFVIEWS_PARAMS_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+struct btf;
+struct bpf_object;
+
+/* A global variable of a BPF object, found through the object's BTF. */
+struct param_var {
+	const char *name;	/* points into the BTF */
+	const char *section;	/* datasec name: ".rodata", ".data" or ".bss" */
+	__u32 type_id;		/* the variable's type (not the VAR) */
+	__u32 offset;		/* within the section */
+	__u32 size;
+};
+
+/* Finds global variable NAME in a .rodata/.data/.bss datasec. Only
+ * BTF_VAR_GLOBAL_ALLOCATED vars count. Returns 0 or -ENOENT. */
+int params_find(const struct btf *btf, const char *name, struct param_var *var);
+
+/* Calls fn for each parameter variable, .rodata first, then .data, then .bss,
+ * each in datasec order; stops and returns fn's value if it is non-zero. */
+int params_foreach(const struct btf *btf,
+		   int (*fn)(const struct param_var *var, void *ctx), void *ctx);
+
+/* Converts VALUE by the BTF type of VAR into dst[0..var->size), which is
+ * zero-filled first. On error writes a one-line lowercase reason to err and
+ * returns -ERANGE (a number out of range, a string or list too long),
+ * -EINVAL (a malformed value), -EOPNOTSUPP (a type that cannot be a
+ * parameter) or -ENOMEM. */
+int params_parse(const struct btf *btf, const struct param_var *var, const char *value,
+		 void *dst, char *err, size_t errlen);
+
+/* Renders the bytes of VAR (e.g. its default from the object's initial data)
+ * as the manifest would write it: "0", "yes"/"no", "nginx, postgres", "table".
+ * Lists end at their last non-zero item. Returns 0, -EOPNOTSUPP or -ENOSPC. */
+int params_format(const struct btf *btf, const struct param_var *var, const void *src,
+		  char *buf, size_t len);
+
+/* A short type description for listings: "u32", "s64", "bool", "string[16]",
+ * "string[16] list[8]", "u32 list[4]", "enum (table, csv, json)".
+ * Returns 0, -EOPNOTSUPP or -ENOSPC. */
+int params_type_name(const struct btf *btf, const struct param_var *var, char *buf, size_t len);
+
+/* Sets global KEY of an opened (not yet loaded) object to VALUE. Returns 0,
+ * -ENOENT if there is no such variable (err then lists the valid names), or
+ * the error of params_parse. */
+int params_set(struct bpf_object *obj, const char *key, const char *value,
+	       char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,146 @@
+/* programs: what each built-in program walks, its parameters (from its BTF,
+ * with the defaults compiled into it) and its columns. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "builtin.h"
+#include "commands.h"
+#include "log.h"
+#include "params.h"
+
+static const struct program_doc {
+	const char *name;
+	const char *summary;
+	const char *columns;
+} docs[] = {
+	{ "tasks", "processes (or threads with threads = yes), like ps",
+	  "pid tid ppid uid state threads rss time start comm" },
+	{ "stacks", "each thread's kernel stack, symbolised, like /proc/PID/stack",
+	  "pid tid comm depth frame" },
+	{ "files", "each open file descriptor, like lsof or /proc/PID/fd",
+	  "pid comm fd type name" },
+};
+
+static const struct program_doc *doc_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		if (!strcmp(docs[i].name, name))
+			return &docs[i];
+	return NULL;
+}
+
+struct listing {
+	struct bpf_object *obj;
+	bool first;
+};
+
+static const void *section_data(struct bpf_object *obj, const char *section)
+{
+	struct bpf_map *map;
+	size_t size;
+
+	bpf_object__for_each_map(map, obj) {
+		const char *dot = strrchr(bpf_map__name(map), '.');
+
+		if (bpf_map__is_internal(map) && dot && !strcmp(dot, section))
+			return bpf_map__initial_value(map, &size);
+	}
+	return NULL;
+}
+
+static int print_param(const struct param_var *var, void *ctx)
+{
+	struct listing *l = ctx;
+	const struct btf *btf = bpf_object__btf(l->obj);
+	const void *data = section_data(l->obj, var->section);
+	char type[128], def[256] = "";
+
+	params_type_name(btf, var, type, sizeof(type));
+	if (data)
+		params_format(btf, var, (const char *)data + var->offset, def, sizeof(def));
+	if (opts.json) {
+		printf("%s{\"name\":", l->first ? "" : ",");
+		json_string(stdout, var->name);
+		printf(",\"type\":");
+		json_string(stdout, type);
+		printf(",\"default\":");
+		json_string(stdout, def);
+		printf("}");
+	} else {
+		printf("  %-12s %-24s default: %s\n", var->name, type, def[0] ? def : "(empty)");
+	}
+	l->first = false;
+	return 0;
+}
+
+static const char *iterator_of(struct bpf_object *obj)
+{
+	struct bpf_program *p = bpf_object__next_program(obj, NULL);
+
+	return p ? strchr(bpf_program__section_name(p), '/') + 1 : "?";
+}
+
+static int show_program(const struct builtin_object *b, bool detail, bool first)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, o, .object_name = b->name);
+	struct bpf_object *obj = bpf_object__open_mem(b->data, b->size, &o);
+	const struct program_doc *doc = doc_of(b->name);
+	struct listing l = { .obj = obj, .first = true };
+
+	if (!obj) {
+		pr_err("cannot open built-in '%s': %s", b->name, strerror(errno));
+		return -errno;
+	}
+	if (opts.json) {
+		printf("%s{\"name\":\"%s\",\"iterator\":\"%s\",\"summary\":", first ? "" : ",", b->name,
+		       iterator_of(obj));
+		json_string(stdout, doc ? doc->summary : "");
+		printf(",\"columns\":");
+		json_string(stdout, doc ? doc->columns : "");
+		printf(",\"parameters\":[");
+		params_foreach(bpf_object__btf(obj), print_param, &l);
+		printf("]}");
+	} else if (!detail) {
+		printf("%-12s %-12s %s\n", b->name, iterator_of(obj), doc ? doc->summary : "");
+	} else {
+		printf("%s: %s\niterator: %s\ncolumns: %s\nparameters:\n", b->name, doc ? doc->summary : "",
+		       iterator_of(obj), doc ? doc->columns : "");
+		params_foreach(bpf_object__btf(obj), print_param, &l);
+	}
+	bpf_object__close(obj);
+	return 0;
+}
+
+int do_programs(int argc, char **argv)
+{
+	const struct builtin_object *b;
+	int rc = 0;
+
+	if (argc > 2) {
+		pr_err("programs takes at most one NAME");
+		return EXIT_USAGE;
+	}
+	if (argc == 2) {
+		b = builtin_find(argv[1]);
+		if (!b) {
+			pr_err("no built-in program '%s' (bpfviews programs lists them)", argv[1]);
+			return EXIT_USAGE;
+		}
+		rc = show_program(b, true, true);
+		if (opts.json)
+			printf("\n");
+		return rc ? EXIT_VIEW : EXIT_OK;
+	}
+	if (opts.json)
+		printf("[");
+	else
+		printf("%-12s %-12s %s\n", "PROGRAM", "ITERATOR", "WHAT");
+	for (b = builtin_objects; b->name; b++)
+		rc |= show_program(b, false, b == builtin_objects);
+	if (opts.json)
+		printf("]\n");
+	return rc ? EXIT_VIEW : EXIT_OK;
+}

@@ -1,0 +1,173 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "viewstate.h"
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static __u64 fnv1a(__u64 h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len--)
+		h = (h ^ *p++) * FNV_PRIME;
+	return h;
+}
+
+const char *bpf_fd_kind(int fd)
+{
+	static const char *const kinds[] = { "link", "prog", "map" };
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return NULL;
+	target[n] = '\0';
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "anon_inode:bpf-%s", kinds[i]);
+		if (!strcmp(target, want))
+			return kinds[i];
+	}
+	return NULL;
+}
+
+/* The section an internal map holds, from its kernel name "<obj>.<section>". */
+static const char *map_section(const char *map_name)
+{
+	const char *dot = strchr(map_name, '.');
+
+	return dot ? dot + 1 : NULL;
+}
+
+struct map_digest {
+	char name[16];
+	__u64 digest;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct map_digest *)a)->name, ((const struct map_digest *)b)->name);
+}
+
+static __u64 value_digest(const struct bpf_map_info *info, const unsigned char *value,
+			  const struct data_ranges *ranges)
+{
+	const char *sec = map_section(info->name);
+	__u64 h = FNV_OFFSET;
+
+	if (info->map_flags & BPF_F_RDONLY_PROG)
+		return fnv1a(h, value, info->value_size);
+	for (int i = 0; ranges && i < ranges->n; i++) {
+		const struct data_range *r = &ranges->r[i];
+
+		if (strcmp(r->section, sec) || r->offset + r->size > info->value_size)
+			continue;
+		h = fnv1a(h, &r->offset, sizeof(r->offset));
+		h = fnv1a(h, value + r->offset, r->size);
+	}
+	return h;
+}
+
+/* Digest of one of the program's maps, if it is an internal data map
+ * (single-element array named "<obj>.<section>"). Returns 1 if it is one. */
+static int map_digest(__u32 id, const struct data_ranges *ranges, struct map_digest *out)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info), key = 0;
+	unsigned char *value = NULL;
+	int fd, err;
+
+	fd = bpf_map_get_fd_by_id(id);
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (err || info.type != BPF_MAP_TYPE_ARRAY || info.max_entries != 1 || !map_section(info.name))
+		goto out;
+	value = calloc(1, info.value_size);
+	err = value ? bpf_map_lookup_elem(fd, &key, value) : -ENOMEM;
+	if (err)
+		goto out;
+	memcpy(out->name, info.name, sizeof(out->name));
+	out->digest = value_digest(&info, value, ranges);
+	err = 1;
+out:
+	free(value);
+	close(fd);
+	return err;
+}
+
+static int data_digest(const __u32 *map_ids, __u32 nr, const struct data_ranges *ranges, __u64 *digest)
+{
+	struct map_digest maps[16];
+	int n = 0, err;
+
+	for (__u32 i = 0; i < nr && n < 16; i++) {
+		err = map_digest(map_ids[i], ranges, &maps[n]);
+		if (err < 0)
+			return err;
+		n += err;
+	}
+	qsort(maps, n, sizeof(maps[0]), by_name);
+	*digest = FNV_OFFSET;
+	for (int i = 0; i < n; i++)
+		*digest = fnv1a(*digest, &maps[i].digest, sizeof(maps[i].digest));
+	return 0;
+}
+
+int view_state_of_prog(int prog_fd, const struct data_ranges *ranges, struct view_state *st)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info), map_ids[16];
+	int err;
+
+	info.nr_map_ids = 16;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	memcpy(st->prog_name, info.name, sizeof(st->prog_name));
+	memcpy(st->tag, info.tag, sizeof(st->tag));
+	err = data_digest(map_ids, info.nr_map_ids < 16 ? info.nr_map_ids : 16, ranges, &st->data_digest);
+	return err;
+}
+
+int view_state_of_link(int link_fd, const struct data_ranges *ranges, struct view_state *st)
+{
+	struct bpf_link_info info = { 0 };
+	__u32 len = sizeof(info);
+	int prog_fd, err;
+
+	memset(st, 0, sizeof(*st));
+	info.iter.target_name = (__u64)(unsigned long)st->target;
+	info.iter.target_name_len = sizeof(st->target);
+	if (bpf_obj_get_info_by_fd(link_fd, &info, &len))
+		return -errno;
+	if (info.type != BPF_LINK_TYPE_ITER)
+		return -ENOTSUP;
+	if (!strncmp(st->target, "task", 4)) {
+		st->pid = info.iter.task.pid;
+		st->tid = info.iter.task.tid;
+	}
+	prog_fd = bpf_prog_get_fd_by_id(info.prog_id);
+	if (prog_fd < 0)
+		return -errno;
+	err = view_state_of_prog(prog_fd, ranges, st);
+	close(prog_fd);
+	return err;
+}
+
+bool link_is_iter(int link_fd)
+{
+	struct bpf_link_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	return !bpf_obj_get_info_by_fd(link_fd, &info, &len) && info.type == BPF_LINK_TYPE_ITER;
+}

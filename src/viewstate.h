@@ -1,0 +1,45 @@
+/* A view's state as the kernel holds it: the link's target and parameters,
+ * the program's name and tag, and a digest of its configured data. Computed the
+ * same way for a pinned link and for a freshly loaded program, so "unchanged"
+ * is decided by comparing kernel objects, not a record of our own. */
+#ifndef BPFVIEWS_VIEWSTATE_H
+#define BPFVIEWS_VIEWSTATE_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#define MAX_DATA_RANGES 64
+
+/* Bytes of writable sections (.data, .bss) that parameters set. Read-only
+ * sections are compared whole; writable ones may hold program state, so only
+ * the bytes the manifest decides are compared. */
+struct data_range {
+	char section[8];	/* "data" or "bss" */
+	__u32 offset;
+	__u32 size;
+};
+
+struct data_ranges {
+	struct data_range r[MAX_DATA_RANGES];
+	int n;
+};
+
+struct view_state {
+	char target[32];	/* iterator target: "task", "task_file", ... */
+	char prog_name[16];
+	__u8 tag[8];
+	__u32 pid;
+	__u32 tid;
+	__u64 data_digest;
+};
+
+int view_state_of_prog(int prog_fd, const struct data_ranges *ranges, struct view_state *st);
+/* For a pinned iterator link; -ENOTSUP if it is not one. */
+int view_state_of_link(int link_fd, const struct data_ranges *ranges, struct view_state *st);
+
+/* What kind of BPF object an fd is: "link", "prog", "map", or NULL. */
+const char *bpf_fd_kind(int fd);
+/* Whether the link is an iterator link. */
+bool link_is_iter(int link_fd);
+
+#endif
