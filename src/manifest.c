@@ -110,20 +110,23 @@ static bool has_conf_suffix(const char *name)
 	return len > 5 && !strcmp(name + len - 5, ".conf");
 }
 
-static void trust_or_count(struct file_set *s, const char *path)
+/* A refused file or directory is reported and not read at all. */
+static bool trusted(struct file_set *s, const char *path)
 {
 	char err[512];
 
-	if (trust_check(path, err, sizeof(err))) {
-		pr_err("%s", err);
-		s->errors++;
-	}
+	if (!trust_check(path, err, sizeof(err)))
+		return true;
+	pr_err("%s", err);
+	s->errors++;
+	return false;
 }
 
 static void add_dir(struct file_set *s, const char *dir, bool must_exist)
 {
 	struct dirent **ents;
 	int n = scandir(dir, &ents, NULL, alphasort);
+	bool dir_ok;
 
 	if (n < 0) {
 		if (must_exist || errno != ENOENT) {
@@ -132,11 +135,11 @@ static void add_dir(struct file_set *s, const char *dir, bool must_exist)
 		}
 		return;
 	}
-	trust_or_count(s, dir);
+	dir_ok = trusted(s, dir);
 	for (int i = 0; i < n; i++) {
 		char path[PATH_MAX];
 
-		if (has_conf_suffix(ents[i]->d_name)) {
+		if (dir_ok && has_conf_suffix(ents[i]->d_name)) {
 			snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
 			file_set_put(s, ents[i]->d_name, is_mask(path) ? NULL : path);
 		}
@@ -150,7 +153,9 @@ static int by_basename(const void *a, const void *b)
 	const struct conf_file *x = a, *y = b;
 	const char *bx = strrchr(x->key, '/'), *by = strrchr(y->key, '/');
 
-	return strcmp(bx ? bx + 1 : x->key, by ? by + 1 : y->key);
+	int c = strcmp(bx ? bx + 1 : x->key, by ? by + 1 : y->key);
+
+	return c ? c : strcmp(x->key, y->key);
 }
 
 static void collect_files(struct file_set *s, char *const *sources, int nsources)
@@ -185,6 +190,7 @@ struct parse_state {
 	int section_seq;	/* headers seen in this file */
 	int view_seq;		/* section_seq the current view was created at */
 	struct view_conf *view;
+	char *section;		/* name in the current header, NULL if it has none */
 	int errors;
 };
 
@@ -193,23 +199,6 @@ struct parse_state {
 		pr_err("%s:%d: " fmt, (ps)->file, (line), ##__VA_ARGS__);	\
 		(ps)->errors++;							\
 	} while (0)
-
-static char *counting_reader(char *str, int num, void *stream)
-{
-	struct parse_state *ps = stream;
-	char *p;
-
-	if (!fgets(str, num, ps->stream))
-		return NULL;
-	ps->line++;
-	for (p = str; isspace((unsigned char)*p); p++)
-		;
-	if (*p == '[') {
-		ps->section_line = ps->line;
-		ps->section_seq++;
-	}
-	return str;
-}
 
 static struct view_conf *view_new(struct parse_state *ps, const char *name)
 {
@@ -231,6 +220,41 @@ static struct view_conf *view_new(struct parse_state *ps, const char *name)
 	v->line = ps->section_line;
 	v->mode = DEFAULT_MODE;
 	return v;
+}
+
+/* inih calls the handler for keys only, so a section without keys would
+ * vanish without a word; give it a view, to be checked like any other. */
+static void end_section(struct parse_state *ps)
+{
+	if (ps->section && ps->view_seq != ps->section_seq) {
+		ps->view = view_new(ps, ps->section);
+		ps->view_seq = ps->section_seq;
+	}
+}
+
+static char *counting_reader(char *str, int num, void *stream)
+{
+	struct parse_state *ps = stream;
+	char *p = str, *end;
+
+	if (!fgets(str, num, ps->stream)) {
+		end_section(ps);
+		return NULL;
+	}
+	ps->line++;
+	if (ps->line == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;		/* inih skips a UTF-8 BOM too */
+	for (; isspace((unsigned char)*p); p++)
+		;
+	if (*p == '[') {
+		end_section(ps);
+		ps->section_line = ps->line;
+		ps->section_seq++;
+		free(ps->section);
+		end = strchr(p, ']');
+		ps->section = end ? strndup(p + 1, end - p - 1) : NULL;
+	}
+	return str;
 }
 
 static int on_ini_key(void *user, const char *section, const char *key, const char *value)
@@ -370,6 +394,7 @@ static void parse_file(struct manifest *m, const char *path, int *errors)
 	}
 	rc = ini_parse_stream(counting_reader, &ps, on_ini_key, &ps);
 	fclose(ps.stream);
+	free(ps.section);
 	if (rc > 0)
 		parse_error(&ps, rc, "syntax error (expected [view] or key = value)");
 	else if (rc < 0)
@@ -377,6 +402,28 @@ static void parse_file(struct manifest *m, const char *path, int *errors)
 	for (int i = first_view; i < m->nviews; i++)
 		validate_view(&ps, &m->views[i]);
 	*errors += ps.errors;
+}
+
+/* A view is a file, so no other view may live under its name as a directory. */
+static int check_nesting(const struct manifest *m)
+{
+	int errors = 0;
+
+	for (int i = 0; i < m->nviews; i++) {
+		const struct view_conf *a = &m->views[i];
+		size_t len = strlen(a->name);
+
+		for (int j = 0; j < m->nviews; j++) {
+			const struct view_conf *b = &m->views[j];
+
+			if (strncmp(b->name, a->name, len) || b->name[len] != '/')
+				continue;
+			pr_err("%s:%d: view '%s' would be inside view '%s' (%s:%d), which is a file",
+			       b->file, b->line, b->name, a->name, a->file, a->line);
+			errors++;
+		}
+	}
+	return errors;
 }
 
 int manifest_load(struct manifest *m, char *const *sources, int nsources)
@@ -390,10 +437,11 @@ int manifest_load(struct manifest *m, char *const *sources, int nsources)
 	ini_max_line = 4096;
 	collect_files(&set, sources, nsources);
 	for (int i = 0; i < set.n; i++) {
-		if (set.v[i].path) {
-			trust_or_count(&set, set.v[i].path);
+		if (set.v[i].path && trusted(&set, set.v[i].path)) {
 			m->files = realloc(m->files, (m->nfiles + 1) * sizeof(*m->files));
 			m->files[m->nfiles++] = set.v[i].path;
+		} else {
+			free(set.v[i].path);
 		}
 		free(set.v[i].key);
 	}
@@ -401,6 +449,7 @@ int manifest_load(struct manifest *m, char *const *sources, int nsources)
 	free(set.v);
 	for (int i = 0; i < m->nfiles; i++)
 		parse_file(m, m->files[i], &errors);
+	errors += check_nesting(m);
 	return errors ? -EINVAL : 0;
 }
 

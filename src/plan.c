@@ -59,6 +59,22 @@ static bool selected(const char *name, char *const *only, int nonly)
 	return false;
 }
 
+/* A staging pin belongs to the view whose name it carries before the suffix,
+ * so "apply tasks" also cleans up "tasks~staging". */
+static bool pin_selected(const struct pin *p, char *const *only, int nonly)
+{
+	size_t len = strlen(p->name), sfx = strlen(STAGING_SUFFIX);
+
+	if (selected(p->name, only, nonly))
+		return true;
+	if (p->kind != PIN_STAGING || len <= sfx || strcmp(p->name + len - sfx, STAGING_SUFFIX))
+		return false;
+	for (int i = 0; i < nonly; i++)
+		if (strlen(only[i]) == len - sfx && !strncmp(only[i], p->name, len - sfx))
+			return true;
+	return false;
+}
+
 static int find_pin(const struct pin *pins, int npins, const char *name)
 {
 	for (int i = 0; i < npins; i++)
@@ -115,7 +131,7 @@ int plan_views(const struct want *wants, int nwants, const struct pin *pins,
 		const struct pin *p = &pins[i];
 		struct step s = { .name = p->name, .want = -1, .pin = i };
 
-		if (!selected(p->name, only, nonly) || wanted(wants, nwants, p->name))
+		if (!pin_selected(p, only, nonly) || wanted(wants, nwants, p->name))
 			continue;
 		s.kind = p->kind == PIN_VIEW ? STEP_REMOVE : p->kind == PIN_STAGING ? STEP_CLEAN : STEP_FOREIGN;
 		add(plan, s);
