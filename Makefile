@@ -20,7 +20,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-
 ifeq ($(CI),true)
 WARN    += -Werror
 endif
-CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibpf -I$(O) -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLIBDIR='"$(LIBDIR)"'
+CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibpf -I$(O)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -linih) -lelf -lz
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
@@ -68,6 +68,14 @@ $(O)/builtin_objects.S: $(BPF_OBJS) Makefile
 $(O)/builtin_objects.o: $(O)/builtin_objects.S $(BPF_OBJS)
 	$(CC) -c $< -o $@
 
+# The drop-in directories are compiled in; rewrite paths.h only when they change.
+$(O)/paths.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define LIBDIR "%s"\n#define SYSCONFDIR "%s"\n' '$(LIBDIR)' '$(SYSCONFDIR)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+FORCE:
+
+$(O)/src/manifest.o: $(O)/paths.h
 $(O)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
@@ -108,9 +116,13 @@ install: all
 	install -D -m 0644 man/bpfviews.conf.5 $(DESTDIR)$(MANDIR)/man5/bpfviews.conf.5
 	$(if $(wildcard man/bpfviews-programs.7),install -D -m 0644 man/bpfviews-programs.7 $(DESTDIR)$(MANDIR)/man7/bpfviews-programs.7)
 	install -d $(DESTDIR)$(SYSCONFDIR)/bpfviews/conf.d
+	install -D -m 0755 scripts/bpfviews-boot $(DESTDIR)$(SBINDIR)/bpfviews-boot
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' scripts/bpfviews.service > $(DESTDIR)$(UNITDIR)/bpfviews.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/bpfviews.service
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/bpfviews $(DESTDIR)$(MANDIR)/man8/bpfviews.8 \
+	rm -f $(DESTDIR)$(SBINDIR)/bpfviews $(DESTDIR)$(SBINDIR)/bpfviews-boot $(DESTDIR)$(UNITDIR)/bpfviews.service $(DESTDIR)$(MANDIR)/man8/bpfviews.8 \
 	      $(DESTDIR)$(MANDIR)/man5/bpfviews.conf.5 $(DESTDIR)$(MANDIR)/man7/bpfviews-programs.7
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/bpfviews/conf.d/,$(notdir $(wildcard conf.d/*.conf)))
 	-rmdir $(DESTDIR)$(LIBDIR)/bpfviews/conf.d $(DESTDIR)$(LIBDIR)/bpfviews $(DESTDIR)$(SYSCONFDIR)/bpfviews/conf.d $(DESTDIR)$(SYSCONFDIR)/bpfviews 2>/dev/null

@@ -13,14 +13,9 @@
 
 #include "log.h"
 #include "manifest.h"
+#include "paths.h"
 #include "trust.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#ifndef LIBDIR
-#define LIBDIR "/usr/lib"
-#endif
 
 static const char *const default_dirs[] = {
 	LIBDIR "/bpfviews/conf.d",
