@@ -174,6 +174,7 @@ static int scan_dir(const char *root, const char *rel, struct pins *pins)
 		snprintf(path, sizeof(path), "%s/%s", root, rel);
 		if (!lstat(path, &st)) {
 			add_pin(pins, rel, &st);
+			pins->v[pins->n - 1].kind = PIN_FOREIGN;
 			pins->v[pins->n - 1].what = "directory";
 		}
 	}

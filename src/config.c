@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "log.h"
 #include "manifest.h"
 
 int do_cat_config(int argc, char **argv)
@@ -11,8 +12,10 @@ int do_cat_config(int argc, char **argv)
 	int rc;
 
 	(void)argv;
-	if (argc > 1)
+	if (argc > 1) {
+		pr_err("cat-config takes no arguments");
 		return EXIT_USAGE;
+	}
 	rc = manifest_load(&m, opts.conf, opts.nconf);
 	for (int i = 0; i < m.nviews; i++) {
 		const struct view_conf *v = &m.views[i];

@@ -235,7 +235,7 @@ static int parse_view_args(int argc, char **argv, const struct option *longopts)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c != 0) {
 			pr_err("%s: unknown option; see bpfviews(8)", argv[0]);
 			return -EINVAL;
@@ -426,7 +426,7 @@ int do_remove(int argc, char **argv)
 	int all = 0;
 	const struct option longopts[] = { { "all", no_argument, &all, 1 }, { 0 } };
 	struct pins pins = { 0 };
-	int lock, failed = 0;
+	int rc, lock, failed = 0;
 
 	if (parse_view_args(argc, argv, longopts))
 		return EXIT_USAGE;
@@ -434,8 +434,9 @@ int do_remove(int argc, char **argv)
 		pr_err("remove: name views to remove, or --all");
 		return EXIT_USAGE;
 	}
-	if (prepare_root(false))
-		return all ? EXIT_OK : EXIT_VIEW;
+	rc = prepare_root(false);
+	if (rc)
+		return rc == -ENOENT && all ? EXIT_OK : EXIT_VIEW;
 	lock = bpffs_lock(opts.root, true);
 	if (lock < 0 || bpffs_scan(opts.root, &pins)) {
 		pr_err("cannot read %s", opts.root);
