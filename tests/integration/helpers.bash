@@ -1,0 +1,67 @@
+# Shared setup for the kernel integration tests: a private bpffs mount as the
+# root, a private manifest directory, and cleanup of only what a test made.
+
+BPFVIEWS=${BPFVIEWS:-$BATS_TEST_DIRNAME/../../build/bpfviews}
+TEST_OBJECTS=${TEST_OBJECTS:-$BATS_TEST_DIRNAME/../../build/tests}
+
+# Kernel tests need root, BTF and bpffs. Outside CI they are skipped without
+# them; in CI (CI=true) a skipped kernel test fails the run.
+require_kernel() {
+	local why=
+	[ "$(id -u)" -eq 0 ] || why="not root"
+	[ -r /sys/kernel/btf/vmlinux ] || why="no /sys/kernel/btf/vmlinux"
+	[ -z "$why" ] && return 0
+	if [ "${CI:-}" = true ]; then
+		echo "kernel test cannot run in CI: $why" >&2
+		return 1
+	fi
+	skip "$why"
+}
+
+# A private bpffs mount and manifest directory for one test.
+setup_view_root() {
+	require_kernel
+	ROOT=$(mktemp -d /tmp/bpfviews-root.XXXXXX)
+	mount -t bpf bpf "$ROOT"
+	CONF=$(mktemp -d /tmp/bpfviews-conf.XXXXXX)
+	chmod 0755 "$CONF"
+	PIDS=()
+}
+
+teardown_view_root() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	if [ -n "${ROOT:-}" ]; then
+		umount "$ROOT" 2>/dev/null || true
+		rmdir "$ROOT" 2>/dev/null || true
+	fi
+	[ -n "${CONF:-}" ] && rm -rf "$CONF"
+	return 0
+}
+
+# Writes stdin to $CONF/NAME (root-owned, 0644).
+manifest() {
+	cat > "$CONF/$1"
+	chmod 0644 "$CONF/$1"
+}
+
+bv() {
+	"$BPFVIEWS" -C "$CONF" -r "$ROOT" "$@"
+}
+
+# Starts a command in the background and remembers its pid for teardown.
+spawn() {
+	"$@" &
+	PIDS+=("$!")
+	LAST_PID=$!
+}
+
+# The link id of a pinned view (oracle: bpftool).
+link_id() {
+	bpftool -j link show pinned "$ROOT/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
