@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * view.h - what the bpfviews built-in view programs share.
+ *
+ * Include it exactly once, from the view's .bpf.c.  It defines the two
+ * parameters every built-in view has (const volatile, so they live in
+ * .rodata and bpfviews sets them from the manifest before loading):
+ *
+ *   format  enum view_format  table (default), csv or json
+ *   comm    char[8][16]       up to 8 task names; all empty: every task;
+ *                             an entry ending in '*' matches a prefix
+ *
+ * and the helpers that filter by name, print the header once per read and
+ * write strings escaped for the chosen format.
+ *
+ * A view may define before including:
+ *   VIEW_STR_MAX     size of the string scratch, a power of 2 (default: a comm)
+ *   VIEW_BUF_EXTRA   member declarations added to its scratch (struct view_buf)
+ */
+#ifndef BPFVIEWS_VIEW_H
+#define BPFVIEWS_VIEW_H
+
+#include <vmlinux.h>
+#include <bpf/bpf_helpers.h>
+
+#define VIEW_COMM_LEN	16	/* TASK_COMM_LEN */
+#define VIEW_COMM_MAX	8	/* entries in the comm parameter */
+#define VIEW_OUT_MAX	256	/* output staged before each bpf_seq_write */
+#ifndef VIEW_STR_MAX
+#define VIEW_STR_MAX	VIEW_COMM_LEN
+#endif
+_Static_assert(!(VIEW_STR_MAX & (VIEW_STR_MAX - 1)), "VIEW_STR_MAX: a power of 2");
+
+char _license[] SEC("license") = "GPL";
+
+enum view_format {
+	VIEW_FORMAT_TABLE,
+	VIEW_FORMAT_CSV,
+	VIEW_FORMAT_JSON,
+};
+
+const volatile enum view_format format = VIEW_FORMAT_TABLE;
+const volatile char comm[VIEW_COMM_MAX][VIEW_COMM_LEN] = {};
+
+/*
+ * Scratch memory.  It is task-local storage of the task reading the view,
+ * not a per-CPU array: an iterator program runs with migration disabled but
+ * may be preempted (PREEMPT_RCU), so a second reader of the same view on the
+ * same CPU could overwrite a per-CPU buffer half way through a row.  A task
+ * runs one read at a time, so its own buffer cannot be shared.  Nothing in it
+ * outlives the call that fills it.
+ */
+struct view_buf {
+#ifdef VIEW_BUF_EXTRA
+	VIEW_BUF_EXTRA
+#endif
+	char out[VIEW_OUT_MAX];		/* escaped output, staged */
+	char str[VIEW_STR_MAX];		/* the string being written */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct view_buf);
+} view_scratch SEC(".maps");
+
+/* The reader's scratch, or NULL if it could not be allocated. */
+static __always_inline struct view_buf *view_buf(void)
+{
+	return bpf_task_storage_get(&view_scratch, bpf_get_current_task_btf(),
+				    0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+/*
+ * Printf in the view's format: the three format strings take the same
+ * arguments.  format is read-only, so the verifier keeps one branch.
+ */
+#define VIEW_PRINTF(seq, table, csv, json, args...)			\
+	do {								\
+		if (format == VIEW_FORMAT_JSON)				\
+			BPF_SEQ_PRINTF(seq, json, ##args);		\
+		else if (format == VIEW_FORMAT_CSV)			\
+			BPF_SEQ_PRINTF(seq, csv, ##args);		\
+		else							\
+			BPF_SEQ_PRINTF(seq, table, ##args);		\
+	} while (0)
+
+/*
+ * Whether this call prints the header (table and csv; json has none).
+ *
+ * The kernel (kernel/bpf/bpf_iter.c) numbers the objects of one open file
+ * 0, 1, 2, ... in meta->seq_num whether or not the program prints anything
+ * for them, so the call for object 0 prints it, before any filtering.  The
+ * final call (object NULL) also sees seq_num 0 when there were no objects
+ * and when there was exactly one; in the second case the header is still
+ * in the buffer of this same read() (the final call follows the last
+ * object's call in the same read), so an empty buffer means no objects.
+ */
+static __always_inline bool view_header_due(struct bpf_iter_meta *meta,
+					    void *obj)
+{
+	if (format == VIEW_FORMAT_JSON || meta->seq_num != 0)
+		return false;
+	return obj || meta->seq->count == 0;
+}
+
+/* Copy a task's name to a stack buffer of VIEW_COMM_LEN bytes. */
+static __always_inline void view_task_comm(struct task_struct *t, char *name)
+{
+	bpf_probe_read_kernel_str(name, VIEW_COMM_LEN, t->comm);
+}
+
+/* Whether name (a task's comm) passes the comm parameter. */
+static __always_inline bool view_comm_match(const char *name)
+{
+	bool any = false;
+
+	for (int e = 0; e < VIEW_COMM_MAX; e++) {
+		if (!comm[e][0])
+			continue;
+		any = true;
+		for (int i = 0; i < VIEW_COMM_LEN; i++) {
+			char p = comm[e][i];
+
+			if (p == '*' && (i == VIEW_COMM_LEN - 1 || !comm[e][i + 1]))
+				return true;
+			if (p != name[i])
+				break;
+			if (!p)
+				return true;
+		}
+	}
+	return !any;
+}
+
+/* The one-letter state of a task, as fs/proc/array.c reports it. */
+#define VIEW_TASK_REPORT	0x7f	/* R S D T t X Z P bits */
+#define VIEW_TASK_IDLE		0x402	/* TASK_UNINTERRUPTIBLE | TASK_NOLOAD */
+#define VIEW_TASK_RTLOCK_WAIT	0x1000
+#define VIEW_TASK_FROZEN	0x8000
+
+static __always_inline char view_task_state(struct task_struct *t)
+{
+	unsigned int st = t->__state;
+	unsigned int s = (st | t->exit_state) & VIEW_TASK_REPORT;
+
+	if (st & (VIEW_TASK_RTLOCK_WAIT | VIEW_TASK_FROZEN))
+		return 'D';
+	if ((st & VIEW_TASK_IDLE) == VIEW_TASK_IDLE)
+		return 'I';
+	/* task_state_array[fls(s)] */
+	if (s & 0x40)
+		return 'P';
+	if (s & 0x20)
+		return 'Z';
+	if (s & 0x10)
+		return 'X';
+	if (s & 0x08)
+		return 't';
+	if (s & 0x04)
+		return 'T';
+	if (s & 0x02)
+		return 'D';
+	if (s & 0x01)
+		return 'S';
+	return 'R';
+}
+
+/*
+ * String output.  view_str() writes buf->str[0..len) as one field:
+ *   table  as is, control characters shown as '?'
+ *   csv    quoted (RFC 4180, quotes doubled) if it has , " CR or LF
+ *   json   quoted and escaped; bytes that are not valid UTF-8 become U+FFFD
+ * The escaped bytes are staged in buf->out and written in chunks.
+ */
+struct view_emit {
+	struct seq_file *seq;
+	struct view_buf *buf;
+	__u32 len;	/* bytes of buf->str to write */
+	__u32 n;	/* bytes staged in buf->out */
+	__u32 cont;	/* json: continuation bytes of a checked UTF-8 char */
+	__u32 total;	/* bytes written so far */
+	bool quote;	/* csv: the field needs quotes */
+};
+
+static __always_inline void view_flush(struct view_emit *e)
+{
+	__u32 n = e->n;
+
+	if (n > VIEW_OUT_MAX)
+		n = VIEW_OUT_MAX;
+	if (n)
+		bpf_seq_write(e->seq, e->buf->out, n);
+	e->total += n;
+	e->n = 0;
+}
+
+/* csv: whether byte i makes the field need quotes (bpf_loop callback). */
+static long view_csv_scan(__u32 i, void *data)
+{
+	struct view_emit *e = data;
+	__u64 k = i;
+	char c;
+
+	barrier_var(k);
+	if (k >= VIEW_STR_MAX)
+		return 1;
+	c = e->buf->str[k];
+	e->quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+	return e->quote;
+}
+
+/* Length of the valid UTF-8 sequence at str[i], 0 if it is not one. */
+static __always_inline __u32 view_utf8_len(const char *str, __u32 i, __u32 len)
+{
+	unsigned char c = str[i & (VIEW_STR_MAX - 1)], c1, lo = 0x80, hi = 0xbf;
+	__u32 n;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;	/* overlong */
+	else if (c == 0xed)
+		hi = 0x9f;	/* surrogates */
+	else if (c == 0xf0)
+		lo = 0x90;	/* overlong */
+	else if (c == 0xf4)
+		hi = 0x8f;	/* above U+10FFFF */
+	if (i + n > len || i + n > VIEW_STR_MAX)
+		return 0;
+	c1 = str[(i + 1) & (VIEW_STR_MAX - 1)];
+	if (c1 < lo || c1 > hi)
+		return 0;
+	for (__u32 k = 2; k < n; k++) {
+		c1 = str[(i + k) & (VIEW_STR_MAX - 1)];
+		if ((c1 & 0xc0) != 0x80)
+			return 0;
+	}
+	return n;
+}
+
+static __always_inline char view_hex(unsigned char x)
+{
+	return x < 10 ? '0' + x : 'a' + x - 10;
+}
+
+/* Stage "\\u" and four characters at out[n]; returns the new n. */
+static __always_inline __u32 view_uescape(char *out, __u32 n, char a, char b,
+					  char c, char d)
+{
+	out[n] = '\\';
+	out[n + 1] = 'u';
+	out[n + 2] = a;
+	out[n + 3] = b;
+	out[n + 4] = c;
+	out[n + 5] = d;
+	return n + 6;
+}
+
+/* Stage the json form of c, byte i of the string, at out[n]; returns the new n. */
+static __always_inline __u32 view_json_char(struct view_emit *e, char *out,
+					    __u32 n, unsigned char c, __u32 i)
+{
+	if (e->cont) {
+		e->cont--;	/* rest of a valid UTF-8 character */
+	} else if (c == '"' || c == '\\') {
+		out[n++] = '\\';
+	} else if (c < 0x20) {
+		return view_uescape(out, n, '0', '0', view_hex(c >> 4), view_hex(c & 0xf));
+	} else if (c >= 0x80) {
+		e->cont = view_utf8_len(e->buf->str, i, e->len);
+		if (!e->cont)
+			return view_uescape(out, n, 'f', 'f', 'f', 'd');
+		e->cont--;
+	}
+	out[n] = c;
+	return n + 1;
+}
+
+/* Stage byte i of the string (bpf_loop callback). */
+static long view_emit_char(__u32 i, void *data)
+{
+	struct view_emit *e = data;
+	char *out = e->buf->out;
+	__u64 k = i;
+	unsigned char c;
+	__u32 n;
+
+	barrier_var(k);		/* bound the register that indexes */
+	if (k >= VIEW_STR_MAX)
+		return 1;
+	c = e->buf->str[k];
+	if (e->n > VIEW_OUT_MAX - 8)
+		view_flush(e);
+	n = e->n;
+	if (n > VIEW_OUT_MAX - 8)
+		return 1;
+	if (format == VIEW_FORMAT_JSON) {
+		n = view_json_char(e, out, n, c, i);
+	} else if (format == VIEW_FORMAT_CSV) {
+		if (c == '"')
+			out[n++] = '"';
+		out[n++] = c;
+	} else {
+		out[n++] = c < 0x20 || c == 0x7f ? '?' : c;
+	}
+	e->n = n;
+	return 0;
+}
+
+static __always_inline void view_quote(struct seq_file *seq)
+{
+	char q = '"';
+
+	bpf_seq_write(seq, &q, 1);
+}
+
+/*
+ * Write buf->str[0..len) as a field; returns the bytes written.  Without a
+ * buffer (NULL) the field is empty.
+ */
+static __always_inline __u32 view_str(struct seq_file *seq, struct view_buf *buf,
+				      __u32 len)
+{
+	struct view_emit e = { .seq = seq, .buf = buf, .len = len };
+	bool quote;
+
+	if (e.len > VIEW_STR_MAX)
+		e.len = VIEW_STR_MAX;
+	if (format == VIEW_FORMAT_CSV && buf)
+		bpf_loop(e.len, view_csv_scan, &e, 0);
+	quote = format == VIEW_FORMAT_JSON || e.quote;
+	if (quote)
+		view_quote(seq);
+	if (buf) {
+		bpf_loop(e.len, view_emit_char, &e, 0);
+		view_flush(&e);
+	}
+	if (quote)
+		view_quote(seq);
+	return e.total + (quote ? 2 : 0);
+}
+
+/* Copy a string to buf->str; returns its length, 0 without a buffer. */
+static __always_inline __u32 view_load(struct view_buf *buf, const char *s)
+{
+	long len = 0;
+
+	if (buf)
+		len = bpf_probe_read_kernel_str(buf->str, VIEW_STR_MAX, s);
+	return len > 0 ? len - 1 : 0;
+}
+
+/* Write a string (kernel or stack memory) as a field, through buf. */
+static __always_inline __u32 view_kstr(struct seq_file *seq,
+				       struct view_buf *buf, const char *s)
+{
+	return view_str(seq, buf, view_load(buf, s));
+}
+
+/* Spaces after a table field of n bytes, up to width. */
+static __always_inline void view_pad(struct seq_file *seq, __u32 n, __u32 width)
+{
+	char sp[VIEW_COMM_LEN] = "                ";
+	__u64 pad = n < width ? width - n : 0;
+
+	barrier_var(pad);	/* check the register that is passed */
+	if (pad > 0 && pad <= sizeof(sp))
+		bpf_seq_write(seq, sp, pad);
+}
+
+#endif /* BPFVIEWS_VIEW_H */
