@@ -20,6 +20,9 @@
 #define VIEW_STR_MAX	4096	/* PATH_MAX */
 #include "view.h"
 
+VIEW_DOC("each open file descriptor, like lsof or ls -l /proc/PID/fd",
+	 "pid comm fd type name");
+
 #define S_IFMT		00170000
 #define S_IFSOCK	0140000
 #define S_IFLNK		0120000

@@ -27,6 +27,9 @@
 	char sym[SYM_MAX];		/* a frame, symbolised */
 #include "view.h"
 
+VIEW_DOC("each thread's kernel stack, symbolised, like /proc/PID/stack",
+	 "pid tid comm depth frame");
+
 const volatile __u32 max_frames = 64;
 
 struct thread {

@@ -26,6 +26,9 @@
  */
 #include "view.h"
 
+VIEW_DOC("processes (or threads with threads = yes), like ps",
+	 "pid tid ppid uid state threads rss time start comm");
+
 const volatile bool threads = false;
 
 #define PAGE_KIB	4	/* 4 KiB pages (x86) */

@@ -33,6 +33,13 @@ _Static_assert(!(VIEW_STR_MAX & (VIEW_STR_MAX - 1)), "VIEW_STR_MAX: a power of 2
 
 char _license[] SEC("license") = "GPL";
 
+/* What `bpfviews programs` shows: a one-line summary and the columns. Static,
+ * so the tool reads them from the object's BTF but never takes them for
+ * parameters. */
+#define VIEW_DOC(summary, columns)							\
+	static const char view_summary[] __attribute__((used)) = summary;		\
+	static const char view_columns[] __attribute__((used)) = columns
+
 enum view_format {
 	VIEW_FORMAT_TABLE,
 	VIEW_FORMAT_CSV,

@@ -544,7 +544,7 @@ int params_type_name(const struct btf *btf, const struct param_var *var, char *b
 	return o.err;
 }
 
-static int foreach_in(const struct btf *btf, const char *section,
+static int foreach_in(const struct btf *btf, const char *section, __u32 linkage,
 		      int (*fn)(const struct param_var *var, void *ctx), void *ctx)
 {
 	__s32 id = btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC);
@@ -560,7 +560,7 @@ static int foreach_in(const struct btf *btf, const char *section,
 	for (i = 0; i < btf_vlen(sec); i++, vsi++) {
 		t = btf__type_by_id(btf, vsi->type);
 		/* static vars (bpf_printk formats, say) are not the program's interface */
-		if (!t || !btf_is_var(t) || btf_var(t)->linkage != BTF_VAR_GLOBAL_ALLOCATED)
+		if (!t || !btf_is_var(t) || btf_var(t)->linkage != linkage)
 			continue;
 		var = (struct param_var){
 			.name = btf__name_by_offset(btf, t->name_off),
@@ -583,7 +583,7 @@ int params_foreach(const struct btf *btf,
 	int err;
 
 	for (i = 0; i < sizeof(param_sections) / sizeof(param_sections[0]); i++) {
-		err = foreach_in(btf, param_sections[i], fn, ctx);
+		err = foreach_in(btf, param_sections[i], BTF_VAR_GLOBAL_ALLOCATED, fn, ctx);
 		if (err)
 			return err;
 	}
@@ -610,6 +610,13 @@ int params_find(const struct btf *btf, const char *name, struct param_var *var)
 	struct find_ctx f = { .name = name, .var = var };
 
 	return params_foreach(btf, find_fn, &f) ? 0 : -ENOENT;
+}
+
+int params_find_static(const struct btf *btf, const char *name, struct param_var *var)
+{
+	struct find_ctx f = { .name = name, .var = var };
+
+	return foreach_in(btf, ".rodata", BTF_VAR_STATIC, find_fn, &f) ? 0 : -ENOENT;
 }
 
 struct names_ctx {

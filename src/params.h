@@ -23,6 +23,10 @@ struct param_var {
  * BTF_VAR_GLOBAL_ALLOCATED vars count. Returns 0 or -ENOENT. */
 int params_find(const struct btf *btf, const char *name, struct param_var *var);
 
+/* Finds a static variable in .rodata: how a built-in program carries its
+ * documentation (VIEW_DOC in bpf/view.h) without making it a parameter. */
+int params_find_static(const struct btf *btf, const char *name, struct param_var *var);
+
 /* Calls fn for each parameter variable, .rodata first, then .data, then .bss,
  * each in datasec order; stops and returns fn's value if it is non-zero. */
 int params_foreach(const struct btf *btf,

@@ -11,32 +11,6 @@
 #include "log.h"
 #include "params.h"
 
-static const struct program_doc {
-	const char *name;
-	const char *summary;
-	const char *columns;
-} docs[] = {
-	{ "tasks", "processes (or threads with threads = yes), like ps",
-	  "pid tid ppid uid state threads rss time start comm" },
-	{ "stacks", "each thread's kernel stack, symbolised, like /proc/PID/stack",
-	  "pid tid comm depth frame" },
-	{ "files", "each open file descriptor, like lsof or /proc/PID/fd",
-	  "pid comm fd type name" },
-};
-
-static const struct program_doc *doc_of(const char *name)
-{
-	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
-		if (!strcmp(docs[i].name, name))
-			return &docs[i];
-	return NULL;
-}
-
-struct listing {
-	struct bpf_object *obj;
-	bool first;
-};
-
 static const void *section_data(struct bpf_object *obj, const char *section)
 {
 	struct bpf_map *map;
@@ -50,6 +24,23 @@ static const void *section_data(struct bpf_object *obj, const char *section)
 	}
 	return NULL;
 }
+
+/* A built-in's documentation string (VIEW_DOC in bpf/view.h), or "". */
+static const char *doc_string(struct bpf_object *obj, const char *name)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const char *data = section_data(obj, ".rodata");
+	struct param_var var;
+
+	if (!data || params_find_static(btf, name, &var))
+		return "";
+	return data + var.offset;
+}
+
+struct listing {
+	struct bpf_object *obj;
+	bool first;
+};
 
 static int print_param(const struct param_var *var, void *ctx)
 {
@@ -87,27 +78,30 @@ static int show_program(const struct builtin_object *b, bool detail, bool first)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, o, .object_name = b->name);
 	struct bpf_object *obj = bpf_object__open_mem(b->data, b->size, &o);
-	const struct program_doc *doc = doc_of(b->name);
 	struct listing l = { .obj = obj, .first = true };
+
+	const char *summary, *columns;
 
 	if (!obj) {
 		pr_err("cannot open built-in '%s': %s", b->name, strerror(errno));
 		return -errno;
 	}
+	summary = doc_string(obj, "view_summary");
+	columns = doc_string(obj, "view_columns");
 	if (opts.json) {
 		printf("%s{\"name\":\"%s\",\"iterator\":\"%s\",\"summary\":", first ? "" : ",", b->name,
 		       iterator_of(obj));
-		json_string(stdout, doc ? doc->summary : "");
+		json_string(stdout, summary);
 		printf(",\"columns\":");
-		json_string(stdout, doc ? doc->columns : "");
+		json_string(stdout, columns);
 		printf(",\"parameters\":[");
 		params_foreach(bpf_object__btf(obj), print_param, &l);
 		printf("]}");
 	} else if (!detail) {
-		printf("%-12s %-12s %s\n", b->name, iterator_of(obj), doc ? doc->summary : "");
+		printf("%-12s %-12s %s\n", b->name, iterator_of(obj), summary);
 	} else {
-		printf("%s: %s\niterator: %s\ncolumns: %s\nparameters:\n", b->name, doc ? doc->summary : "",
-		       iterator_of(obj), doc ? doc->columns : "");
+		printf("%s: %s\niterator: %s\ncolumns: %s\nparameters:\n", b->name, summary,
+		       iterator_of(obj), columns);
 		params_foreach(bpf_object__btf(obj), print_param, &l);
 	}
 	bpf_object__close(obj);
