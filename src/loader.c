@@ -3,7 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <mntent.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -210,14 +214,107 @@ static int set_params(const struct view_conf *v, struct view_prog *vp, char *err
 	return 0;
 }
 
-static int check_link_params(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+/* ---- link parameters: checked against the iterator, resolved to ids ---- */
+
+static bool walks_map(const char *target)
 {
-	if ((v->pid || v->tid) && strncmp(vp->target, "task", 4)) {
-		view_err(v, key_line(v, v->pid ? "pid" : "tid"), err, errlen,
-			 "pid and tid apply to task iterators; '%s' walks %s", bpf_program__name(vp->prog), vp->target);
-		vp->manifest_error = true;
-		return -EINVAL;
+	return !strcmp(target, "bpf_map_elem") || !strcmp(target, "bpf_sk_storage_map") ||
+	       !strcmp(target, "sockmap");
+}
+
+/* A link key that does not fit the iterator is the manifest's mistake. */
+static int misplaced_key(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	const char *key = NULL, *walks = "";
+	bool task = !strncmp(vp->target, "task", 4), cgroup = !strcmp(vp->target, "cgroup");
+
+	if ((v->pid || v->tid) && !task)
+		key = v->pid ? "pid" : "tid", walks = "task iterators";
+	else if ((v->cgroup || v->order) && !cgroup)
+		key = v->cgroup ? "cgroup" : "order", walks = "the cgroup iterator";
+	else if (v->map && !walks_map(vp->target))
+		key = "map", walks = "map element iterators";
+	if (key) {
+		view_err(v, key_line(v, key), err, errlen, "%s applies to %s; '%s' walks %s", key, walks,
+			 bpf_program__name(vp->prog), vp->target);
+	} else if (!v->map && walks_map(vp->target)) {
+		view_err(v, v->line, err, errlen, "'%s' walks the elements of a map: set map = /sys/fs/bpf/PINNED_MAP",
+			 bpf_program__name(vp->prog));
+	} else {
+		return 0;
 	}
+	vp->manifest_error = true;
+	return -EINVAL;
+}
+
+/* Where cgroup v2 is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on
+ * hybrid systems. */
+static const char *cgroup2_mount(char *buf, size_t len)
+{
+	FILE *f = setmntent("/proc/self/mounts", "re");
+	struct mntent *m;
+
+	snprintf(buf, len, "/sys/fs/cgroup");
+	while (f && (m = getmntent(f))) {
+		if (!strcmp(m->mnt_type, "cgroup2")) {
+			snprintf(buf, len, "%s", m->mnt_dir);
+			break;
+		}
+	}
+	if (f)
+		endmntent(f);
+	return buf;
+}
+
+static int resolve_cgroup(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	char root[PATH_MAX];
+	const char *path = v->cgroup ? v->cgroup : cgroup2_mount(root, sizeof(root));
+	struct stat st;
+
+	vp->link.order = v->order ? v->order : BPF_CGROUP_ITER_DESCENDANTS_PRE;
+	if (path[0] != '/') {
+		vp->link.cgroup_id = strtoull(path, NULL, 10);
+		return 0;
+	}
+	vp->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (vp->cgroup_fd < 0 || fstat(vp->cgroup_fd, &st)) {
+		view_err(v, key_line(v, "cgroup"), err, errlen, "cgroup %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	vp->link.cgroup_id = st.st_ino;	/* a cgroup v2 directory's inode is its id */
+	return 0;
+}
+
+static int resolve_map(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	const char *kind;
+
+	vp->map_fd = bpf_obj_get(v->map);
+	kind = vp->map_fd >= 0 ? bpf_fd_kind(vp->map_fd) : NULL;
+	if (!kind || strcmp(kind, "map") || bpf_obj_get_info_by_fd(vp->map_fd, &info, &len)) {
+		view_err(v, key_line(v, "map"), err, errlen, "map %s: %s", v->map,
+			 vp->map_fd < 0 ? strerror(errno) : "not a pinned map");
+		return -ENOENT;
+	}
+	vp->link.map_id = info.id;
+	return 0;
+}
+
+static int resolve_link(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	int rc = misplaced_key(v, vp, err, errlen);
+
+	if (rc)
+		return rc;
+	vp->link.pid = v->pid;
+	vp->link.tid = v->tid;
+	if (!strcmp(vp->target, "cgroup"))
+		return resolve_cgroup(v, vp, err, errlen);
+	if (v->map)
+		return resolve_map(v, vp, err, errlen);
 	return 0;
 }
 
@@ -226,6 +323,7 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 	int rc;
 
 	memset(vp, 0, sizeof(*vp));
+	vp->cgroup_fd = vp->map_fd = -1;
 	capture_reset();
 	vp->obj = open_object(v, err, errlen);
 	if (!vp->obj) {
@@ -236,7 +334,7 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 	if (!vp->prog)
 		return -ENOENT;
 	vp->target = strchr(bpf_program__section_name(vp->prog), '/') + 1;
-	rc = check_link_params(v, vp, err, errlen);
+	rc = resolve_link(v, vp, err, errlen);
 	return rc ? rc : set_params(v, vp, err, errlen);
 }
 
@@ -278,12 +376,11 @@ int view_prog_load(const struct view_conf *v, struct view_prog *vp, char *err, s
 	return rc;
 }
 
-int view_prog_state(const struct view_conf *v, const struct view_prog *vp, struct view_state *st)
+int view_prog_state(const struct view_prog *vp, struct view_state *st)
 {
 	memset(st, 0, sizeof(*st));
 	snprintf(st->target, sizeof(st->target), "%s", vp->target);
-	st->pid = v->pid;
-	st->tid = v->tid;
+	st->link = vp->link;
 	return view_state_of_prog(bpf_program__fd(vp->prog), &vp->ranges, st);
 }
 
@@ -294,10 +391,18 @@ struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_p
 	struct bpf_link *link;
 
 	memset(&info, 0, sizeof(info));
-	info.task.pid = v->pid;
-	info.task.tid = v->tid;
+	if (!strcmp(vp->target, "cgroup")) {
+		info.cgroup.order = vp->link.order;
+		info.cgroup.cgroup_fd = vp->cgroup_fd >= 0 ? vp->cgroup_fd : 0;
+		info.cgroup.cgroup_id = vp->cgroup_fd >= 0 ? 0 : vp->link.cgroup_id;
+	} else if (vp->map_fd >= 0) {
+		info.map.map_fd = vp->map_fd;
+	} else {
+		info.task.pid = vp->link.pid;
+		info.task.tid = vp->link.tid;
+	}
 	LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &info, .link_info_len = sizeof(info));
-	link = bpf_program__attach_iter(vp->prog, v->pid || v->tid ? &opts : NULL);
+	link = bpf_program__attach_iter(vp->prog, &opts);
 	if (!link)
 		view_err(v, v->line, err, errlen, "cannot create the iterator link: %s%s", strerror(errno),
 			 errno == ESRCH ? " (no such process)" : "");
@@ -306,6 +411,10 @@ struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_p
 
 void view_prog_close(struct view_prog *vp)
 {
+	if (vp->cgroup_fd >= 0)
+		close(vp->cgroup_fd);
+	if (vp->map_fd >= 0)
+		close(vp->map_fd);
 	bpf_object__close(vp->obj);
 	memset(vp, 0, sizeof(*vp));
 }

@@ -18,6 +18,9 @@ struct view_prog {
 	struct bpf_program *prog;
 	const char *target;		/* iterator target, e.g. "task_file" */
 	struct data_ranges ranges;	/* parameters in writable sections */
+	struct link_params link;	/* resolved from the view's link keys */
+	int cgroup_fd;			/* where a cgroup walk starts, or -1 */
+	int map_fd;			/* the map a map iterator walks, or -1 */
 	bool manifest_error;		/* the failure is the manifest's, not the kernel's */
 };
 
@@ -27,7 +30,7 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 /* Loads into the kernel (the verifier runs here). */
 int view_prog_load(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen);
 /* The state the loaded view will have once linked (pins are not involved). */
-int view_prog_state(const struct view_conf *v, const struct view_prog *vp, struct view_state *st);
+int view_prog_state(const struct view_prog *vp, struct view_state *st);
 /* Creates the iterator link, with the view's link parameters. NULL + errno. */
 struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_prog *vp,
 				  char *err, size_t errlen);

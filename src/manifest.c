@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/bpf.h>
 
 #include "log.h"
 #include "manifest.h"
@@ -24,7 +25,15 @@ static const char *const default_dirs[] = {
 };
 
 static const char *const own_keys[] = {
-	"program", "object", "mode", "owner", "group", "pid", "tid",
+	"program", "object", "mode", "owner", "group", "pid", "tid", "cgroup", "order", "map",
+};
+
+/* Walk orders of the cgroup iterator, indexed by enum bpf_cgroup_iter_order. */
+static const char *const cgroup_orders[] = {
+	[BPF_CGROUP_ITER_SELF_ONLY] = "self",
+	[BPF_CGROUP_ITER_DESCENDANTS_PRE] = "descendants-pre",
+	[BPF_CGROUP_ITER_DESCENDANTS_POST] = "descendants-post",
+	[BPF_CGROUP_ITER_ANCESTORS_UP] = "ancestors-up",
 };
 
 #define DEFAULT_MODE 0400
@@ -338,6 +347,24 @@ static int parse_group(const char *s, gid_t *out)
 	return 0;
 }
 
+static int parse_order(const char *s, __u32 *out)
+{
+	for (__u32 i = 1; i < sizeof(cgroup_orders) / sizeof(cgroup_orders[0]); i++) {
+		if (!strcmp(s, cgroup_orders[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static bool is_cgroup_ref(const char *s)
+{
+	__u32 id;
+
+	return s[0] == '/' || (!parse_u32(s, &id) && id);
+}
+
 static void own_key(struct parse_state *ps, struct view_conf *v, const struct manifest_key *k)
 {
 	const char *val = k->value;
@@ -357,6 +384,12 @@ static void own_key(struct parse_state *ps, struct view_conf *v, const struct ma
 		what = "a process id";
 	else if (!strcmp(k->key, "tid") && (parse_u32(val, &v->tid) || !v->tid))
 		what = "a thread id";
+	else if (!strcmp(k->key, "cgroup") && !is_cgroup_ref((v->cgroup = val)))
+		what = "a cgroup: an absolute path under /sys/fs/cgroup or a cgroup id";
+	else if (!strcmp(k->key, "order") && parse_order(val, &v->order))
+		what = "a walk order: self, descendants-pre, descendants-post or ancestors-up";
+	else if (!strcmp(k->key, "map") && (v->map = val)[0] != '/')
+		what = "the absolute path of a pinned map";
 	if (what)
 		parse_error(ps, k->line, "[%s] %s = '%s' is not %s", v->name, k->key, val, what);
 	if (!*val && (!strcmp(k->key, "program") || !strcmp(k->key, "object")))

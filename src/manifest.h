@@ -24,8 +24,12 @@ struct view_conf {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
+	/* link parameters: which objects the kernel walks */
 	__u32 pid;
 	__u32 tid;
+	const char *cgroup;	/* a cgroup v2 path or id */
+	__u32 order;		/* enum bpf_cgroup_iter_order; 0: unset */
+	const char *map;	/* a pinned map, for map element iterators */
 };
 
 struct manifest {

@@ -15,7 +15,7 @@ unsigned view_changes(const struct want *w, const struct pin *p, const struct vi
 		changes |= CHANGE_PROGRAM;
 	if (ws->data_digest != st->data_digest)
 		changes |= CHANGE_PARAMS;
-	if (ws->pid != st->pid || ws->tid != st->tid)
+	if (memcmp(&ws->link, &st->link, sizeof(ws->link)))
 		changes |= CHANGE_LINK;
 	if (w->mode != p->mode)
 		changes |= CHANGE_MODE;

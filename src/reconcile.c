@@ -85,7 +85,7 @@ static void prepare_view(struct session *s, int i)
 	if (!rc)
 		rc = view_prog_load(v, vp, err, sizeof(err));
 	if (!rc)
-		rc = view_prog_state(v, vp, &w->state);
+		rc = view_prog_state(vp, &w->state);
 	if (rc) {
 		w->failed = true;
 		s->errors[i] = strdup(err);
@@ -176,7 +176,7 @@ static int execute_step(struct session *s, const struct step *st)
 	case STEP_REPLACE:
 		rc = pin_view(s, st, err, sizeof(err));
 		if (rc) {
-			pr_err("[%s] %s%s", st->name, err, st->kind == STEP_REPLACE ? "; the old view stays" : "");
+			pr_err("%s%s", err, st->kind == STEP_REPLACE ? "; the old view stays" : "");
 			return rc;
 		}
 		if (st->kind == STEP_CREATE)

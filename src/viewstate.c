@@ -153,8 +153,13 @@ int view_state_of_link(int link_fd, const struct data_ranges *ranges, struct vie
 	if (info.type != BPF_LINK_TYPE_ITER)
 		return -ENOTSUP;
 	if (!strncmp(st->target, "task", 4)) {
-		st->pid = info.iter.task.pid;
-		st->tid = info.iter.task.tid;
+		st->link.pid = info.iter.task.pid;
+		st->link.tid = info.iter.task.tid;
+	} else if (!strcmp(st->target, "cgroup")) {
+		st->link.cgroup_id = info.iter.cgroup.cgroup_id;
+		st->link.order = info.iter.cgroup.order;
+	} else {
+		st->link.map_id = info.iter.map.map_id;
 	}
 	prog_fd = bpf_prog_get_fd_by_id(info.prog_id);
 	if (prog_fd < 0)

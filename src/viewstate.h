@@ -24,12 +24,20 @@ struct data_ranges {
 	int n;
 };
 
+/* What the kernel walks, as the link records it. */
+struct link_params {
+	__u32 pid;		/* task iterators */
+	__u32 tid;
+	__u64 cgroup_id;	/* cgroup iterator: where the walk starts */
+	__u32 order;		/* and enum bpf_cgroup_iter_order */
+	__u32 map_id;		/* map element iterators */
+};
+
 struct view_state {
 	char target[32];	/* iterator target: "task", "task_file", ... */
 	char prog_name[16];
 	__u8 tag[8];
-	__u32 pid;
-	__u32 tid;
+	struct link_params link;
 	__u64 data_digest;
 };
 

@@ -172,7 +172,7 @@ static void test_link_pid_changed(void **state)
 {
 	(void)state;
 
-	want("tasks")->state.pid = 42;
+	want("tasks")->state.link.pid = 42;
 	pin("tasks", PIN_VIEW);
 	assert_one(STEP_REPLACE, CHANGE_LINK);
 }
@@ -182,8 +182,31 @@ static void test_link_tid_changed(void **state)
 	(void)state;
 
 	want("tasks");
-	state_of(pin("tasks", PIN_VIEW))->tid = 7;
+	state_of(pin("tasks", PIN_VIEW))->link.tid = 7;
 	assert_one(STEP_REPLACE, CHANGE_LINK);
+}
+
+static void test_link_cgroup_changed(void **state)
+{
+	(void)state;
+
+	want("tasks")->state.link.cgroup_id = 1;
+	state_of(pin("tasks", PIN_VIEW))->link.cgroup_id = 4242;
+	assert_one(STEP_REPLACE, CHANGE_LINK);
+}
+
+static void test_link_order_and_map_changed(void **state)
+{
+	(void)state;
+
+	want("cgroups")->state.link.order = 2;
+	want("dump")->state.link.map_id = 9;
+	pin("cgroups", PIN_VIEW);
+	pin("dump", PIN_VIEW);
+	run(0);
+	assert_int_equal(plan.n, 2);
+	assert_step(0, STEP_REPLACE, "cgroups", CHANGE_LINK, 0, 0);
+	assert_step(1, STEP_REPLACE, "dump", CHANGE_LINK, 1, 1);
 }
 
 static void test_mode_only_fixes_attrs(void **state)
@@ -235,7 +258,7 @@ static void test_all_changes_replace(void **state)
 
 	w = want("tasks");
 	w->state.data_digest = 1;
-	w->state.pid = 42;
+	w->state.link.pid = 42;
 	w->mode = 0444;
 	p = pin("tasks", PIN_VIEW);
 	p->uid = 1;
@@ -263,10 +286,10 @@ static void test_view_changes(void **state)
 	(void)state;
 
 	assert_int_equal(view_changes(&w, &p, &st), 0);
-	st.tid = 1;
+	st.link.tid = 1;
 	p.gid = 1;
 	assert_int_equal(view_changes(&w, &p, &st), CHANGE_LINK | CHANGE_OWNER);
-	w.state.tid = 1;
+	w.state.link.tid = 1;
 	assert_int_equal(view_changes(&w, &p, &st), CHANGE_OWNER);
 }
 
@@ -514,6 +537,8 @@ int main(void)
 		T(test_params_changed),
 		T(test_link_pid_changed),
 		T(test_link_tid_changed),
+		T(test_link_cgroup_changed),
+		T(test_link_order_and_map_changed),
 		T(test_mode_only_fixes_attrs),
 		T(test_uid_only_fixes_attrs),
 		T(test_gid_only_fixes_attrs),
