@@ -47,7 +47,9 @@ enum view_format {
 };
 
 const volatile enum view_format format = VIEW_FORMAT_TABLE;
+#ifndef VIEW_NO_COMM	/* views of things that are not tasks have no comm filter */
 const volatile char comm[VIEW_COMM_MAX][VIEW_COMM_LEN] = {};
+#endif
 
 /*
  * Scratch memory.  It is task-local storage of the task reading the view,
@@ -118,6 +120,7 @@ static __always_inline void view_task_comm(struct task_struct *t, char *name)
 	bpf_probe_read_kernel_str(name, VIEW_COMM_LEN, t->comm);
 }
 
+#ifndef VIEW_NO_COMM
 /* Whether name (a task's comm) passes the comm parameter. */
 static __always_inline bool view_comm_match(const char *name)
 {
@@ -140,6 +143,7 @@ static __always_inline bool view_comm_match(const char *name)
 	}
 	return !any;
 }
+#endif
 
 /* The one-letter state of a task, as fs/proc/array.c reports it. */
 #define VIEW_TASK_REPORT	0x7f	/* R S D T t X Z P bits */

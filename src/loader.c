@@ -15,6 +15,7 @@
 #include "builtin.h"
 #include "loader.h"
 #include "log.h"
+#include "maplayout.h"
 #include "params.h"
 #include "trust.h"
 
@@ -25,19 +26,19 @@ static size_t capture_len;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char *msg;
 	int n;
 
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	/* the verifier log arrives as one message of any length */
+	n = vasprintf(&msg, fmt, ap);
 	if (n < 0)
 		return 0;
-	if (n >= (int)sizeof(line))
-		n = sizeof(line) - 1;
 	if (log_level >= LOG_DEBUG || (level == LIBBPF_WARN && log_level >= LOG_INFO))
-		fputs(line, stderr);
+		fputs(msg, stderr);
 	capture = realloc(capture, capture_len + n + 1);
-	memcpy(capture + capture_len, line, n + 1);
+	memcpy(capture + capture_len, msg, n + 1);
 	capture_len += n;
+	free(msg);
 	return n;
 }
 
@@ -318,6 +319,17 @@ static int resolve_link(const struct view_conf *v, struct view_prog *vp, char *e
 	return 0;
 }
 
+/* Programs that print map elements learn the map's layout from its BTF. */
+static int set_map_layout(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	char why[512];
+	int rc = map_layout_fill(vp->obj, vp->map_fd, why, sizeof(why));
+
+	if (rc)
+		view_err(v, key_line(v, "map"), err, errlen, "map %s: %s", v->map, why);
+	return rc;
+}
+
 int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
 	int rc;
@@ -335,6 +347,8 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 		return -ENOENT;
 	vp->target = strchr(bpf_program__section_name(vp->prog), '/') + 1;
 	rc = resolve_link(v, vp, err, errlen);
+	if (!rc && vp->map_fd >= 0)
+		rc = set_map_layout(v, vp, err, errlen);
 	return rc ? rc : set_params(v, vp, err, errlen);
 }
 

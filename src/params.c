@@ -645,37 +645,49 @@ static int unknown_key(const struct btf *btf, const char *key, char *err, size_t
 	return -ENOENT;
 }
 
-int params_set(struct bpf_object *obj, const char *key, const char *value,
-	       char *err, size_t errlen)
+int params_write(struct bpf_object *obj, const struct param_var *var, const void *bytes)
 {
-	const struct btf *btf = bpf_object__btf(obj);
-	struct param_var var;
-	struct bpf_map *map;
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, var->section);
 	const void *init;
 	size_t size;
 	void *data;
 	int ret;
 
+	init = map ? bpf_map__initial_value(map, &size) : NULL;
+	if (!init || (size_t)var->offset + var->size > size)
+		return -ENOENT;
+	/* libbpf 1.1 hands out the initial value read-only: copy, change, set */
+	data = malloc(size);
+	if (!data)
+		return -ENOMEM;
+	memcpy(data, init, size);
+	memcpy((char *)data + var->offset, bytes, var->size);
+	ret = bpf_map__set_initial_value(map, data, size);
+	free(data);
+	return ret;
+}
+
+int params_set(struct bpf_object *obj, const char *key, const char *value,
+	       char *err, size_t errlen)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct param_var var;
+	void *bytes;
+	int ret;
+
 	if (!btf || params_find(btf, key, &var))
 		return unknown_key(btf, key, err, errlen);
-	map = bpf_object__find_map_by_name(obj, var.section);
-	init = map ? bpf_map__initial_value(map, &size) : NULL;
-	if (!init || (size_t)var.offset + var.size > size) {
-		snprintf(err, errlen, "'%s' is not in the object's %s data", key, var.section);
-		return -EINVAL;
-	}
-	data = malloc(size);
-	if (!data) {
+	bytes = calloc(1, var.size ? var.size : 1);
+	if (!bytes) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	memcpy(data, init, size);
-	ret = params_parse(btf, &var, value, (char *)data + var.offset, err, errlen);
+	ret = params_parse(btf, &var, value, bytes, err, errlen);
 	if (!ret) {
-		ret = bpf_map__set_initial_value(map, data, size);
+		ret = params_write(obj, &var, bytes);
 		if (ret)
 			snprintf(err, errlen, "cannot set '%s': %s", key, strerror(-ret));
 	}
-	free(data);
+	free(bytes);
 	return ret;
 }

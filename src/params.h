@@ -51,6 +51,10 @@ int params_format(const struct btf *btf, const struct param_var *var, const void
  * Returns 0, -EOPNOTSUPP or -ENOSPC. */
 int params_type_name(const struct btf *btf, const struct param_var *var, char *buf, size_t len);
 
+/* Writes VAR's bytes into the initial data of an opened (not yet loaded)
+ * object. Returns 0 or -errno. */
+int params_write(struct bpf_object *obj, const struct param_var *var, const void *bytes);
+
 /* Sets global KEY of an opened (not yet loaded) object to VALUE. Returns 0,
  * -ENOENT if there is no such variable (err then lists the valid names), or
  * the error of params_parse. */
