@@ -18,12 +18,13 @@ require_kernel() {
 	skip "$why"
 }
 
-# A private bpffs mount and manifest directory for one test.
+# A private bpffs mount and manifest directory for one test. No dots in the
+# names: libbpf turns dots in pin paths into underscores.
 setup_view_root() {
 	require_kernel
-	ROOT=$(mktemp -d /tmp/bpfviews-root.XXXXXX)
+	ROOT=$(mktemp -d /tmp/bpfviews-root-XXXXXX)
 	mount -t bpf bpf "$ROOT"
-	CONF=$(mktemp -d /tmp/bpfviews-conf.XXXXXX)
+	CONF=$(mktemp -d /tmp/bpfviews-conf-XXXXXX)
 	chmod 0755 "$CONF"
 	PIDS=()
 }
