@@ -69,7 +69,8 @@ int bpffs_prepare_root(const char *root, bool create, char *err, size_t errlen)
 		slash = strrchr(parent, '/');
 		if (slash && slash != parent)
 			*slash = '\0';
-		if (!on_bpffs(parent) || mkdir(root, 0755)) {
+		/* EEXIST: a concurrent apply made it first */
+		if (!on_bpffs(parent) || (mkdir(root, 0755) && errno != EEXIST)) {
 			snprintf(err, errlen, "cannot create %s: %s", root,
 				 on_bpffs(parent) ? strerror(errno) : "its parent is not on a bpffs (mount -t bpf bpf DIR)");
 			return -EINVAL;
@@ -176,6 +177,7 @@ static int scan_dir(const char *root, const char *rel, struct pins *pins)
 			add_pin(pins, rel, &st);
 			pins->v[pins->n - 1].kind = PIN_FOREIGN;
 			pins->v[pins->n - 1].what = "directory";
+			pins->v[pins->n - 1].is_dir = true;
 		}
 	}
 	return 0;

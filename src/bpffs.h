@@ -23,6 +23,7 @@ struct pin {
 	char *name;		/* relative to the root */
 	enum pin_kind kind;
 	const char *what;	/* for foreign pins: "map", "program", "link", ... */
+	bool is_dir;		/* an empty directory */
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;

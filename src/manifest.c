@@ -236,6 +236,14 @@ static void end_section(struct parse_state *ps)
 	}
 }
 
+static void skip_line(FILE *f)
+{
+	int c;
+
+	while ((c = fgetc(f)) != EOF && c != '\n')
+		;
+}
+
 static char *counting_reader(char *str, int num, void *stream)
 {
 	struct parse_state *ps = stream;
@@ -246,6 +254,14 @@ static char *counting_reader(char *str, int num, void *stream)
 		return NULL;
 	}
 	ps->line++;
+	if (!strchr(str, '\n') && !feof(ps->stream)) {
+		/* inih's line buffer is fixed; a cut line would be read as two */
+		parse_error(ps, ps->line, "%s%s%sline is longer than %d characters", ps->section ? "[" : "",
+			    ps->section ? ps->section : "", ps->section ? "] " : "", num - 3);
+		skip_line(ps->stream);
+		snprintf(str, num, ";\n");
+		return str;
+	}
 	if (ps->line == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
 		p += 3;		/* inih skips a UTF-8 BOM too */
 	for (; isspace((unsigned char)*p); p++)
@@ -408,6 +424,21 @@ static void validate_view(struct parse_state *ps, struct view_conf *v)
 			    v->name);
 }
 
+/* "[view] " for the section LINE is in, to name it in a syntax error. */
+static const char *view_at_line(const struct manifest *m, const char *file, int first, int line)
+{
+	static char buf[300];
+	const struct view_conf *in = NULL;
+
+	for (int i = first; i < m->nviews; i++)
+		if (m->views[i].file == file && m->views[i].line <= line)
+			in = &m->views[i];
+	if (!in)
+		return "";
+	snprintf(buf, sizeof(buf), "[%s] ", in->name);
+	return buf;
+}
+
 static void parse_file(struct manifest *m, const char *path, int *errors)
 {
 	struct parse_state ps = { .m = m, .file = path };
@@ -424,7 +455,8 @@ static void parse_file(struct manifest *m, const char *path, int *errors)
 	fclose(ps.stream);
 	free(ps.section);
 	if (rc > 0)
-		parse_error(&ps, rc, "syntax error (expected [view] or key = value)");
+		parse_error(&ps, rc, "%ssyntax error (expected [view] or key = value)",
+			    view_at_line(m, path, first_view, rc));
 	else if (rc < 0)
 		parse_error(&ps, ps.line, "cannot parse (line too long?)");
 	for (int i = first_view; i < m->nviews; i++)

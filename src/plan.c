@@ -91,6 +91,17 @@ static bool wanted(const struct want *wants, int nwants, const char *name)
 	return false;
 }
 
+/* An empty directory a wanted view will be pinned in is the view's, not foreign. */
+static bool holds_wanted(const struct want *wants, int nwants, const struct pin *p)
+{
+	size_t len = strlen(p->name);
+
+	for (int i = 0; p->is_dir && i < nwants; i++)
+		if (!strncmp(wants[i].name, p->name, len) && wants[i].name[len] == '/')
+			return true;
+	return false;
+}
+
 static void add(struct plan *plan, struct step s)
 {
 	plan->v[plan->n++] = s;
@@ -131,7 +142,8 @@ int plan_views(const struct want *wants, int nwants, const struct pin *pins,
 		const struct pin *p = &pins[i];
 		struct step s = { .name = p->name, .want = -1, .pin = i };
 
-		if (!pin_selected(p, only, nonly) || wanted(wants, nwants, p->name))
+		if (!pin_selected(p, only, nonly) || wanted(wants, nwants, p->name) ||
+		    holds_wanted(wants, nwants, p))
 			continue;
 		s.kind = p->kind == PIN_VIEW ? STEP_REMOVE : p->kind == PIN_STAGING ? STEP_CLEAN : STEP_FOREIGN;
 		add(plan, s);

@@ -47,7 +47,7 @@ static int print_param(const struct param_var *var, void *ctx)
 	struct listing *l = ctx;
 	const struct btf *btf = bpf_object__btf(l->obj);
 	const void *data = section_data(l->obj, var->section);
-	char type[128], def[256] = "";
+	char type[1024], def[256] = "";
 
 	params_type_name(btf, var, type, sizeof(type));
 	if (data)

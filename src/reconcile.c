@@ -108,7 +108,7 @@ static int session_load(struct session *s, bool pins_allowed_in_selection)
 		if (is_selected(s->m.views[i].name))
 			prepare_view(s, i);
 		else
-			s->wants[i].failed = true;
+			s->wants[i] = (struct want){ .name = s->m.views[i].name, .failed = true };
 	return s->manifest_errors ? EXIT_USAGE : EXIT_OK;
 }
 

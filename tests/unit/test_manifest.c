@@ -563,13 +563,25 @@ static void test_byte_order_mark(void **state)
 	assert_key(view("tasks"), 0, "program", "tasks", 2);
 }
 
+static void test_long_line_is_an_error_not_two_lines(void **state)
+{
+	char text[600];
+
+	(void)state;
+	snprintf(text, sizeof(text), "[tasks]\nprogram = tasks\ncomm = %0300d\nmode = 0444\n", 0);
+	assert_int_equal(load_text(text), -EINVAL);
+	assert_non_null(strstr(errors, "a.conf:3: [tasks] line is longer than"));
+	assert_int_equal(view("tasks")->nkeys, 2);
+	assert_int_equal(view("tasks")->mode, 0444);
+}
+
 static void test_syntax_error(void **state)
 {
 	(void)state;
 
 	assert_int_equal(load_text("[tasks]\nprogram = tasks\nthis line has no equals sign\nmode = 0444\n"),
 			 -EINVAL);
-	expect_at(3, "syntax error (expected [view] or key = value)");
+	expect_at(3, "[tasks] syntax error (expected [view] or key = value)");
 	assert_string_equal(errors, expected);
 	/* The lines after the error are still read. */
 	assert_int_equal(view("tasks")->mode, 0444);
@@ -833,6 +845,7 @@ int main(void)
 		T(test_section_without_keys),
 		T(test_byte_order_mark),
 		T(test_syntax_error),
+		T(test_long_line_is_an_error_not_two_lines),
 		T(test_errors_go_on_and_count),
 		T(test_dir_reads_only_conf_files),
 		T(test_explicit_file_any_name),

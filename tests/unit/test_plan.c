@@ -209,6 +209,22 @@ static void test_link_order_and_map_changed(void **state)
 	assert_step(1, STEP_REPLACE, "dump", CHANGE_LINK, 1, 1);
 }
 
+static void test_empty_dir_of_a_wanted_view_is_not_foreign(void **state)
+{
+	struct pin *d;
+
+	(void)state;
+	want("net/tcp");
+	d = pin("net", PIN_FOREIGN);
+	d->is_dir = true;
+	d->what = "directory";
+	pin("other", PIN_FOREIGN)->is_dir = true;
+	run(0);
+	assert_int_equal(plan.n, 2);
+	assert_step(0, STEP_CREATE, "net/tcp", 0, 0, -1);
+	assert_step(1, STEP_FOREIGN, "other", 0, -1, 1);
+}
+
 static void test_mode_only_fixes_attrs(void **state)
 {
 	(void)state;
@@ -538,6 +554,7 @@ int main(void)
 		T(test_link_pid_changed),
 		T(test_link_tid_changed),
 		T(test_link_cgroup_changed),
+		T(test_empty_dir_of_a_wanted_view_is_not_foreign),
 		T(test_link_order_and_map_changed),
 		T(test_mode_only_fixes_attrs),
 		T(test_uid_only_fixes_attrs),
