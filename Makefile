@@ -97,7 +97,7 @@ unit: $(UNIT_BINS)
 	@tests/run $(UNIT_BINS) --
 
 integration: all $(TEST_OBJS)
-	@BPFVIEWS=$(CURDIR)/$(O)/bpfviews TEST_OBJECTS=$(CURDIR)/$(O)/tests tests/run -- tests/integration
+	@BPFVIEWS=$(abspath $(O))/bpfviews TEST_OBJECTS=$(abspath $(O))/tests tests/run -- tests/integration
 
 lint:
 	@for m in man/*.[0-9]; do mandoc -Tlint -W warning $$m || exit 1; done
@@ -106,7 +106,7 @@ lint:
 check: deps
 	$(MAKE) all $(UNIT_BINS) $(TEST_OBJS)
 	$(MAKE) lint
-	@BPFVIEWS=$(CURDIR)/$(O)/bpfviews TEST_OBJECTS=$(CURDIR)/$(O)/tests tests/run $(UNIT_BINS) -- tests/integration
+	@BPFVIEWS=$(abspath $(O))/bpfviews TEST_OBJECTS=$(abspath $(O))/tests tests/run $(UNIT_BINS) -- tests/integration
 
 install: all
 	install -D -m 0755 $(O)/bpfviews $(DESTDIR)$(SBINDIR)/bpfviews

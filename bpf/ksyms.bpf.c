@@ -35,6 +35,7 @@
 
 VIEW_DOC("kernel symbols, like /proc/kallsyms",
 	 "address (with addresses = yes) type module name");
+VIEW_ADDRESSES(addresses);
 
 #define MODULE_NAME_LEN	56
 #define PREFIX_LEN	64

@@ -40,6 +40,12 @@ char _license[] SEC("license") = "GPL";
 	static const char view_summary[] __attribute__((used)) = summary;		\
 	static const char view_columns[] __attribute__((used)) = columns
 
+/* Names the bool parameter that makes the view print kernel addresses: the
+ * tool then refuses a world-readable mode unless the manifest says
+ * expose_addresses = yes. */
+#define VIEW_ADDRESSES(param)								\
+	static const char view_addresses[] __attribute__((used)) = #param
+
 enum view_format {
 	VIEW_FORMAT_TABLE,
 	VIEW_FORMAT_CSV,

@@ -330,6 +330,37 @@ static int set_map_layout(const struct view_conf *v, struct view_prog *vp, char 
 	return rc;
 }
 
+/* Whether the program, as parameterised, prints kernel addresses: it names
+ * the bool parameter that turns them on (VIEW_ADDRESSES in bpf/view.h). */
+static bool prints_addresses(struct bpf_object *obj, const char **param)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct param_var doc, flag;
+	const char *on;
+
+	if (params_find_static(btf, "view_addresses", &doc) || !(*param = params_var_data(obj, &doc)))
+		return false;
+	if (params_find(btf, *param, &flag) || !(on = params_var_data(obj, &flag)))
+		return false;
+	for (__u32 i = 0; i < flag.size; i++)
+		if (on[i])
+			return true;
+	return false;
+}
+
+static int check_addresses(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	const char *param;
+
+	if (!(v->mode & S_IROTH) || v->expose_addresses || !prints_addresses(vp->obj, &param))
+		return 0;
+	view_err(v, key_line(v, "mode"), err, errlen,
+		 "mode %04o lets every user read kernel addresses (%s = yes); use 0400 or 0440, "
+		 "or set expose_addresses = yes", v->mode, param);
+	vp->manifest_error = true;
+	return -EPERM;
+}
+
 int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
 	int rc;
@@ -349,7 +380,9 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 	rc = resolve_link(v, vp, err, errlen);
 	if (!rc && vp->map_fd >= 0)
 		rc = set_map_layout(v, vp, err, errlen);
-	return rc ? rc : set_params(v, vp, err, errlen);
+	if (!rc)
+		rc = set_params(v, vp, err, errlen);
+	return rc ? rc : check_addresses(v, vp, err, errlen);
 }
 
 /* ---- loading and linking ---- */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <linux/bpf.h>
 
@@ -25,7 +26,8 @@ static const char *const default_dirs[] = {
 };
 
 static const char *const own_keys[] = {
-	"program", "object", "mode", "owner", "group", "pid", "tid", "cgroup", "order", "map",
+	"program", "object", "mode", "owner", "group", "expose_addresses",
+	"pid", "tid", "cgroup", "order", "map",
 };
 
 /* Walk orders of the cgroup iterator, indexed by enum bpf_cgroup_iter_order. */
@@ -363,6 +365,17 @@ static int parse_group(const char *s, gid_t *out)
 	return 0;
 }
 
+static int parse_yes_no(const char *s, bool *out)
+{
+	if (!strcasecmp(s, "yes") || !strcasecmp(s, "true") || !strcmp(s, "1"))
+		*out = true;
+	else if (!strcasecmp(s, "no") || !strcasecmp(s, "false") || !strcmp(s, "0"))
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 static int parse_order(const char *s, __u32 *out)
 {
 	for (__u32 i = 1; i < sizeof(cgroup_orders) / sizeof(cgroup_orders[0]); i++) {
@@ -400,6 +413,8 @@ static void own_key(struct parse_state *ps, struct view_conf *v, const struct ma
 		what = "a process id";
 	else if (!strcmp(k->key, "tid") && (parse_u32(val, &v->tid) || !v->tid))
 		what = "a thread id";
+	else if (!strcmp(k->key, "expose_addresses") && parse_yes_no(val, &v->expose_addresses))
+		what = "yes or no";
 	else if (!strcmp(k->key, "cgroup") && !is_cgroup_ref((v->cgroup = val)))
 		what = "a cgroup: an absolute path under /sys/fs/cgroup or a cgroup id";
 	else if (!strcmp(k->key, "order") && parse_order(val, &v->order))

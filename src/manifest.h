@@ -22,6 +22,7 @@ struct view_conf {
 	const char *program;
 	const char *object;
 	mode_t mode;
+	bool expose_addresses;	/* a world-readable view may print kernel addresses */
 	uid_t uid;
 	gid_t gid;
 	/* link parameters: which objects the kernel walks */

@@ -645,6 +645,18 @@ static int unknown_key(const struct btf *btf, const char *key, char *err, size_t
 	return -ENOENT;
 }
 
+const void *params_var_data(struct bpf_object *obj, const struct param_var *var)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, var->section);
+	const char *init;
+	size_t size;
+
+	init = map ? bpf_map__initial_value(map, &size) : NULL;
+	if (!init || (size_t)var->offset + var->size > size)
+		return NULL;
+	return init + var->offset;
+}
+
 int params_write(struct bpf_object *obj, const struct param_var *var, const void *bytes)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(obj, var->section);

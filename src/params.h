@@ -51,6 +51,9 @@ int params_format(const struct btf *btf, const struct param_var *var, const void
  * Returns 0, -EOPNOTSUPP or -ENOSPC. */
 int params_type_name(const struct btf *btf, const struct param_var *var, char *buf, size_t len);
 
+/* VAR's bytes in the initial data of an opened object, or NULL. */
+const void *params_var_data(struct bpf_object *obj, const struct param_var *var);
+
 /* Writes VAR's bytes into the initial data of an opened (not yet loaded)
  * object. Returns 0 or -errno. */
 int params_write(struct bpf_object *obj, const struct param_var *var, const void *bytes);

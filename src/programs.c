@@ -11,30 +11,16 @@
 #include "log.h"
 #include "params.h"
 
-static const void *section_data(struct bpf_object *obj, const char *section)
-{
-	struct bpf_map *map;
-	size_t size;
-
-	bpf_object__for_each_map(map, obj) {
-		const char *dot = strrchr(bpf_map__name(map), '.');
-
-		if (bpf_map__is_internal(map) && dot && !strcmp(dot, section))
-			return bpf_map__initial_value(map, &size);
-	}
-	return NULL;
-}
-
 /* A built-in's documentation string (VIEW_DOC in bpf/view.h), or "". */
 static const char *doc_string(struct bpf_object *obj, const char *name)
 {
-	const struct btf *btf = bpf_object__btf(obj);
-	const char *data = section_data(obj, ".rodata");
 	struct param_var var;
+	const char *text;
 
-	if (!data || params_find_static(btf, name, &var))
+	if (params_find_static(bpf_object__btf(obj), name, &var))
 		return "";
-	return data + var.offset;
+	text = params_var_data(obj, &var);
+	return text ? text : "";
 }
 
 struct listing {
@@ -46,12 +32,12 @@ static int print_param(const struct param_var *var, void *ctx)
 {
 	struct listing *l = ctx;
 	const struct btf *btf = bpf_object__btf(l->obj);
-	const void *data = section_data(l->obj, var->section);
+	const void *data = params_var_data(l->obj, var);
 	char type[1024], def[256] = "";
 
 	params_type_name(btf, var, type, sizeof(type));
 	if (data)
-		params_format(btf, var, (const char *)data + var->offset, def, sizeof(def));
+		params_format(btf, var, data, def, sizeof(def));
 	if (opts.json) {
 		printf("%s{\"name\":", l->first ? "" : ",");
 		json_string(stdout, var->name);

@@ -98,7 +98,7 @@ EOF
 @test "a staging pin left by a killed apply is reported by status and cleaned by apply" {
 	config 0
 	bv apply
-	bpftool iter pin "$BATS_TEST_DIRNAME/../../build/bpf/tasks.bpf.o" "$ROOT/tasks~staging"
+	bpftool iter pin "$(dirname "$BPFVIEWS")/bpf/tasks.bpf.o" "$ROOT/tasks~staging"
 	run bv status
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"tasks~staging"*"staging"* ]]

@@ -1,0 +1,113 @@
+#!/usr/bin/env bats
+# Administration: boot script, install, safe defaults for kernel addresses,
+# and reads that stay whole however much one object prints.
+
+load helpers
+
+REPO=$BATS_TEST_DIRNAME/../..
+
+setup() {
+	setup_view_root
+}
+
+teardown() {
+	teardown_view_root
+	[ -n "${DEST:-}" ] && rm -rf "$DEST"
+	return 0
+}
+
+# The view names of the shipped manifest, sorted.
+default_views() {
+	"$BPFVIEWS" -C "$REPO/conf.d" cat-config | sed -n 's/^\[\(.*\)\]$/\1/p' | sort
+}
+
+@test "the boot script on a fresh bpffs mount produces every default view" {
+	run env BPFVIEWS="$BPFVIEWS" BPFVIEWS_OPTS="-C $REPO/conf.d" sh "$REPO/scripts/bpfviews-boot" "$ROOT/views"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -n "$(default_views)" ]
+	[ "$(cd "$ROOT/views" && find . -type f | sed 's|^\./||' | sort)" = "$(default_views)" ]
+	run "$BPFVIEWS" -C "$REPO/conf.d" -r "$ROOT/views" status
+	[ "$status" -eq 0 ]
+}
+
+@test "make install DESTDIR: the installed binary applies the installed manifest; uninstall removes it all" {
+	DEST=$(mktemp -d /tmp/bpfviews-dest-XXXXXX)
+	make -s -C "$REPO" O="$(dirname "$BPFVIEWS")" install DESTDIR="$DEST" >/dev/null
+	for f in usr/local/sbin/bpfviews usr/local/sbin/bpfviews-boot usr/local/share/man/man8/bpfviews.8 \
+		 usr/local/share/man/man5/bpfviews.conf.5 lib/systemd/system/bpfviews.service; do
+		[ -s "$DEST/$f" ] || { echo "missing $f"; false; }
+	done
+	grep -q "^ExecStart=/usr/local/sbin/bpfviews apply$" "$DEST/lib/systemd/system/bpfviews.service"
+	conf=$DEST/usr/local/lib/bpfviews/conf.d
+	[ "$(ls "$conf")" = "$(ls "$REPO/conf.d")" ]
+	run "$DEST/usr/local/sbin/bpfviews" -C "$conf" -r "$ROOT" apply
+	[ "$status" -eq 0 ]
+	[ "$(cd "$ROOT" && find . -type f ! -name '*.debug' | sed 's|^\./||' | sort)" = "$(default_views)" ]
+	make -s -C "$REPO" O="$(dirname "$BPFVIEWS")" uninstall DESTDIR="$DEST" >/dev/null
+	[ -z "$(find "$DEST" -type f)" ]
+}
+
+@test "a world-readable view that prints kernel addresses is refused unless expose_addresses = yes" {
+	manifest k.conf <<EOF
+[ksyms]
+program = ksyms
+addresses = yes
+prefix = bpf_iter_task
+mode = 0444
+EOF
+	run bv apply
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"k.conf:5: [ksyms] mode 0444 lets every user read kernel addresses"* ]]
+	[ ! -e "$ROOT/ksyms" ]
+	echo "mode = 0440" >> "$CONF/k.conf"
+	sed -i '/mode = 0444/d' "$CONF/k.conf"
+	run bv apply
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$ROOT/ksyms")" = 440 ]
+	sed -i 's/mode = 0440/mode = 0444\nexpose_addresses = yes/' "$CONF/k.conf"
+	run bv apply
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$ROOT/ksyms")" = 444 ]
+}
+
+@test "a process with thousands of threads and 15000 fds: every read is whole, rows equal /proc" {
+	python3 - "$CONF/ready" <<'EOF' &
+import os, sys, threading, time
+fds = [os.open("/dev/null", os.O_RDONLY) for _ in range(15000)]
+for _ in range(3000):
+    threading.Thread(target=time.sleep, args=(1000,), daemon=True).start()
+open(sys.argv[1], "w").close()
+time.sleep(1000)
+EOF
+	PIDS+=("$!")
+	pid=$!
+	for _ in $(seq 200); do [ -e "$CONF/ready" ] && break; sleep 0.1; done
+	[ -e "$CONF/ready" ]
+	manifest big.conf <<EOF
+[threads]
+program = tasks
+threads = yes
+pid = $pid
+format = json
+
+[files]
+program = files
+pid = $pid
+format = csv
+
+[stacks]
+program = stacks
+pid = $pid
+format = json
+EOF
+	bv apply
+	cat "$ROOT/threads" > "$CONF/threads.out"
+	cat "$ROOT/files" > "$CONF/files.out"
+	cat "$ROOT/stacks" > "$CONF/stacks.out"
+	[ "$(wc -l < "$CONF/threads.out")" -eq "$(ls /proc/$pid/task | wc -l)" ]
+	[ "$(tail -n +2 "$CONF/files.out" | wc -l)" -eq "$(ls /proc/$pid/fd | wc -l)" ]
+	python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$CONF/stacks.out"
+	[ "$(python3 -c 'import json,sys; print(len({json.loads(l)["tid"] for l in open(sys.argv[1])}))' "$CONF/stacks.out")" \
+		-eq "$(ls /proc/$pid/task | wc -l)" ]
+}
