@@ -94,35 +94,72 @@ static int key_line(const struct view_conf *v, const char *key)
 	return v->line;
 }
 
-static struct bpf_object *open_object(const struct view_conf *v, char *err, size_t errlen)
+/* Reads a custom object whole: its bytes are both what libbpf opens and
+ * part of the view's stamp. */
+static void *read_object(const char *path, size_t *size)
 {
-	const struct builtin_object *b;
-	struct bpf_object *obj;
-	char why[512];
+	FILE *f = fopen(path, "re");
+	void *data = NULL;
+	long len;
+
+	if (f && !fseek(f, 0, SEEK_END) && (len = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET)) {
+		data = malloc(len);
+		if (data && fread(data, 1, len, f) != (size_t)len) {
+			free(data);
+			data = NULL;
+			errno = EIO;
+		}
+		*size = len;
+	}
+	if (f)
+		fclose(f);
+	return data;
+}
+
+/* The name libbpf would give the object: the file name up to its first dot. */
+static void object_name(const char *path, char *buf, size_t len)
+{
+	const char *base = strrchr(path, '/');
+
+	snprintf(buf, len, "%s", base ? base + 1 : path);
+	buf[strcspn(buf, ".")] = '\0';
+}
+
+static int open_object(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	const struct builtin_object *b = NULL;
+	const void *data;
+	char why[512], name[64];
+	size_t size = 0;
 
 	if (v->object) {
 		if (trust_check(v->object, why, sizeof(why))) {
 			view_err(v, key_line(v, "object"), err, errlen, "object %s", why);
-			return NULL;
+			return -EPERM;
 		}
-		obj = bpf_object__open_file(v->object, NULL);
-		if (!obj)
-			view_err(v, key_line(v, "object"), err, errlen, "cannot open object %s: %s",
-				 v->object, strerror(errno));
-		return obj;
+		data = vp->file_data = read_object(v->object, &size);
+		object_name(v->object, name, sizeof(name));
+	} else {
+		b = builtin_find(v->program);
+		if (!b) {
+			view_err(v, key_line(v, "program"), err, errlen,
+				 "no built-in program '%s' (see 'bpfviews programs')", v->program);
+			vp->manifest_error = true;
+			return -ENOENT;
+		}
+		data = b->data;
+		size = b->size;
+		snprintf(name, sizeof(name), "%s", b->name);
 	}
-	b = builtin_find(v->program);
-	if (!b) {
-		view_err(v, key_line(v, "program"), err, errlen,
-			 "no built-in program '%s' (see 'bpfviews programs')", v->program);
-		errno = ENOENT;
-		return NULL;
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = name);
+	vp->obj = data ? bpf_object__open_mem(data, size, &opts) : NULL;
+	if (!vp->obj) {
+		view_err(v, b ? v->line : key_line(v, "object"), err, errlen, "cannot open %s %s: %s",
+			 b ? "built-in" : "object", b ? b->name : v->object, strerror(errno));
+		return errno ? -errno : -EINVAL;
 	}
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = b->name);
-	obj = bpf_object__open_mem(b->data, b->size, &opts);
-	if (!obj)
-		view_err(v, v->line, err, errlen, "cannot open built-in '%s': %s", b->name, strerror(errno));
-	return obj;
+	vp->stamp = digest_bytes(DIGEST_INIT, data, size);
+	return 0;
 }
 
 static bool is_iter(const struct bpf_program *p)
@@ -361,6 +398,41 @@ static int check_addresses(const struct view_conf *v, struct view_prog *vp, char
 	return -EPERM;
 }
 
+/* Completes the stamp with the program, its initial data and link
+ * parameters, and writes it into the object's BTF, which the kernel keeps
+ * with the program. */
+static int stamp(struct view_prog *vp, char *err, size_t errlen)
+{
+	const char *version = "bpfviews stamp 1";
+	struct btf *btf = (struct btf *)bpf_object__btf(vp->obj);
+	struct bpf_map *map;
+	char name[64];
+	__u64 h = digest_bytes(vp->stamp, version, strlen(version));
+
+	h = digest_bytes(h, bpf_program__name(vp->prog), strlen(bpf_program__name(vp->prog)));
+	h = digest_bytes(h, &vp->link, sizeof(vp->link));
+	bpf_object__for_each_map(map, vp->obj) {
+		size_t size;
+		const void *init = bpf_map__is_internal(map) ? bpf_map__initial_value(map, &size) : NULL;
+
+		if (init)
+			h = digest_bytes(h, init, size);
+	}
+	vp->stamp = h ? h : 1;
+	snprintf(name, sizeof(name), STAMP_PREFIX "%016llx", (unsigned long long)vp->stamp);
+	if (!btf || btf__add_int(btf, name, 1, 0) < 0) {
+		snprintf(err, errlen, "cannot stamp the program's BTF");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+bool view_prog_matches(const struct view_prog *vp, const struct view_state *pinned)
+{
+	return pinned->stamp == vp->stamp && !memcmp(&pinned->link, &vp->link, sizeof(vp->link)) &&
+	       !strcmp(pinned->target, vp->target);
+}
+
 int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
 	int rc;
@@ -368,11 +440,9 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 	memset(vp, 0, sizeof(*vp));
 	vp->cgroup_fd = vp->map_fd = -1;
 	capture_reset();
-	vp->obj = open_object(v, err, errlen);
-	if (!vp->obj) {
-		vp->manifest_error = !v->object;	/* an unknown built-in */
-		return errno ? -errno : -EINVAL;
-	}
+	rc = open_object(v, vp, err, errlen);
+	if (rc)
+		return rc;
 	vp->prog = pick_program(v, vp->obj, err, errlen);
 	if (!vp->prog)
 		return -ENOENT;
@@ -382,7 +452,9 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 		rc = set_map_layout(v, vp, err, errlen);
 	if (!rc)
 		rc = set_params(v, vp, err, errlen);
-	return rc ? rc : check_addresses(v, vp, err, errlen);
+	if (!rc)
+		rc = check_addresses(v, vp, err, errlen);
+	return rc ? rc : stamp(vp, err, errlen);
 }
 
 /* ---- loading and linking ---- */
@@ -463,5 +535,6 @@ void view_prog_close(struct view_prog *vp)
 	if (vp->map_fd >= 0)
 		close(vp->map_fd);
 	bpf_object__close(vp->obj);
+	free(vp->file_data);
 	memset(vp, 0, sizeof(*vp));
 }

@@ -15,6 +15,7 @@ struct bpf_link;
 
 struct view_prog {
 	struct bpf_object *obj;
+	void *file_data;		/* a custom object's bytes, read once */
 	struct bpf_program *prog;
 	const char *target;		/* iterator target, e.g. "task_file" */
 	struct data_ranges ranges;	/* parameters in writable sections */
@@ -22,11 +23,15 @@ struct view_prog {
 	int cgroup_fd;			/* where a cgroup walk starts, or -1 */
 	int map_fd;			/* the map a map iterator walks, or -1 */
 	bool manifest_error;		/* the failure is the manifest's, not the kernel's */
+	__u64 stamp;			/* digest of all the view is built from */
 };
 
 /* Opens the view's object (built-in or file), picks its program and sets its
  * parameters. Errors name FILE:LINE and the view. */
 int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen);
+/* The state of the program pinned as the view, if it carries the same stamp:
+ * then nothing needs loading to know the view is unchanged. */
+bool view_prog_matches(const struct view_prog *vp, const struct view_state *pinned);
 /* Loads into the kernel (the verifier runs here). */
 int view_prog_load(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen);
 /* The state the loaded view will have once linked (pins are not involved). */

@@ -53,12 +53,12 @@ static bool is_selected(const char *name)
 	return !nonly;
 }
 
-static int check_selection(const struct manifest *m, bool allow_pins, const struct pins *pins)
+static int check_selection(const struct manifest *m)
 {
 	int rc = 0;
 
 	for (int i = 0; i < nonly; i++) {
-		if (manifest_find(m, only_views[i]) || (allow_pins && pins_find(pins, only_views[i])))
+		if (manifest_find(m, only_views[i]))
 			continue;
 		pr_err("view '%s' is not in the manifest (bpfviews cat-config lists it)", only_views[i]);
 		rc = -ENOENT;
@@ -66,50 +66,73 @@ static int check_selection(const struct manifest *m, bool allow_pins, const stru
 	return rc;
 }
 
-/* Opens and loads one view; its failure is recorded, not fatal. */
-static void prepare_view(struct session *s, int i)
+static void view_failed(struct session *s, int i, const char *err)
+{
+	s->wants[i].failed = true;
+	s->errors[i] = strdup(err);
+	pr_err("%s", err);
+}
+
+/* Opens one view and sets its parameters; a failure is recorded, not fatal. */
+static void open_view(struct session *s, int i)
 {
 	const struct view_conf *v = &s->m.views[i];
 	struct view_prog *vp = &s->progs[i];
-	struct want *w = &s->wants[i];
 	char err[1024];
-	int rc;
 
-	w->name = v->name;
-	w->mode = v->mode;
-	w->uid = v->uid;
-	w->gid = v->gid;
-	rc = view_prog_open(v, vp, err, sizeof(err));
-	if (vp->manifest_error)
-		s->manifest_errors++;
-	if (!rc)
-		rc = view_prog_load(v, vp, err, sizeof(err));
-	if (!rc)
-		rc = view_prog_state(vp, &w->state);
-	if (rc) {
-		w->failed = true;
-		s->errors[i] = strdup(err);
-		pr_err("%s", err);
-	}
+	s->wants[i] = (struct want){ .name = v->name, .mode = v->mode, .uid = v->uid, .gid = v->gid };
+	if (!view_prog_open(v, vp, err, sizeof(err)))
+		return;
+	s->manifest_errors += vp->manifest_error;
+	view_failed(s, i, err);
 }
 
-static int session_load(struct session *s, bool pins_allowed_in_selection)
+/* Reads the manifest and opens the selected views. */
+static int session_open(struct session *s)
 {
 	int rc = manifest_load(&s->m, opts.conf, opts.nconf);
 
 	s->progs = calloc(s->m.nviews + 1, sizeof(*s->progs));
 	s->wants = calloc(s->m.nviews + 1, sizeof(*s->wants));
 	s->errors = calloc(s->m.nviews + 1, sizeof(*s->errors));
-	if (rc)
-		return EXIT_USAGE;
-	if (!pins_allowed_in_selection && check_selection(&s->m, false, NULL))
+	if (rc || check_selection(&s->m))
 		return EXIT_USAGE;
 	for (int i = 0; i < s->m.nviews; i++)
 		if (is_selected(s->m.views[i].name))
-			prepare_view(s, i);
+			open_view(s, i);
 		else
 			s->wants[i] = (struct want){ .name = s->m.views[i].name, .failed = true };
 	return s->manifest_errors ? EXIT_USAGE : EXIT_OK;
+}
+
+/* The state of the view's pin when it carries the view's stamp: then that
+ * is the view, built from the same bytes, and nothing needs loading. */
+static const struct view_state *stamped_pin(const struct session *s, int i)
+{
+	const struct pin *p = pins_find(&s->pins, s->m.views[i].name);
+	const struct view_state *st = p && p->kind == PIN_VIEW ? &s->pin_states[p - s->pins.v] : NULL;
+
+	return st && view_prog_matches(&s->progs[i], st) ? st : NULL;
+}
+
+/* Loads the opened views whose pins do not already match (the verifier
+ * runs here) and records what each wants to be. */
+static void session_load(struct session *s)
+{
+	for (int i = 0; i < s->m.nviews; i++) {
+		const struct view_state *pinned;
+		char err[1024];
+
+		if (s->wants[i].failed)
+			continue;
+		pinned = s->pin_states ? stamped_pin(s, i) : NULL;
+		if (pinned)
+			s->wants[i].state = *pinned;
+		else if (view_prog_load(&s->m.views[i], &s->progs[i], err, sizeof(err)))
+			view_failed(s, i, err);
+		else
+			view_prog_state(&s->progs[i], &s->wants[i].state);
+	}
 }
 
 static const struct data_ranges *ranges_for(const struct session *s, const char *name)
@@ -265,7 +288,7 @@ int do_apply(int argc, char **argv)
 
 	if (parse_view_args(argc, argv, longopts))
 		return EXIT_USAGE;
-	rc = session_load(&s, false);
+	rc = session_open(&s);
 	if (rc) {
 		pr_err("manifest has errors; nothing applied");
 		goto out;
@@ -280,6 +303,7 @@ int do_apply(int argc, char **argv)
 	}
 	if (access(opts.root, F_OK) == 0 && session_scan(&s))
 		goto out;
+	session_load(&s);
 	if (session_plan(&s))
 		goto out;
 	for (int i = 0; i < s.plan.n; i++) {
@@ -349,12 +373,13 @@ int do_status(int argc, char **argv)
 
 	if (parse_view_args(argc, argv, longopts))
 		return EXIT_USAGE;
-	rc = session_load(&s, false);
+	rc = session_open(&s);
 	if (rc)
 		goto out;
 	rc = EXIT_VIEW;
 	if (!prepare_root(false) && session_scan(&s))
 		goto out;
+	session_load(&s);
 	if (session_plan(&s))
 		goto out;
 	if (opts.json)
@@ -386,9 +411,10 @@ int do_check(int argc, char **argv)
 
 	if (parse_view_args(argc, argv, longopts))
 		return EXIT_USAGE;
-	rc = session_load(&s, false);
+	rc = session_open(&s);
 	if (rc)
 		goto out;
+	session_load(&s);
 	for (int i = 0; i < s.m.nviews; i++) {
 		if (!is_selected(s.m.views[i].name))
 			continue;

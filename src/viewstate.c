@@ -4,13 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 
 #include "viewstate.h"
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
-static __u64 fnv1a(__u64 h, const void *data, size_t len)
+__u64 digest_bytes(__u64 h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
@@ -62,17 +62,17 @@ static __u64 value_digest(const struct bpf_map_info *info, const unsigned char *
 			  const struct data_ranges *ranges)
 {
 	const char *sec = map_section(info->name);
-	__u64 h = FNV_OFFSET;
+	__u64 h = DIGEST_INIT;
 
 	if (info->map_flags & BPF_F_RDONLY_PROG)
-		return fnv1a(h, value, info->value_size);
+		return digest_bytes(h, value, info->value_size);
 	for (int i = 0; ranges && i < ranges->n; i++) {
 		const struct data_range *r = &ranges->r[i];
 
 		if (strcmp(r->section, sec) || r->offset + r->size > info->value_size)
 			continue;
-		h = fnv1a(h, &r->offset, sizeof(r->offset));
-		h = fnv1a(h, value + r->offset, r->size);
+		h = digest_bytes(h, &r->offset, sizeof(r->offset));
+		h = digest_bytes(h, value + r->offset, r->size);
 	}
 	return h;
 }
@@ -117,10 +117,28 @@ static int data_digest(const __u32 *map_ids, __u32 nr, const struct data_ranges 
 		n += err;
 	}
 	qsort(maps, n, sizeof(maps[0]), by_name);
-	*digest = FNV_OFFSET;
+	*digest = DIGEST_INIT;
 	for (int i = 0; i < n; i++)
-		*digest = fnv1a(*digest, &maps[i].digest, sizeof(maps[i].digest));
+		*digest = digest_bytes(*digest, &maps[i].digest, sizeof(maps[i].digest));
 	return 0;
+}
+
+/* The stamp in the program's BTF (see STAMP_PREFIX), or 0. */
+static __u64 read_stamp(__u32 btf_id)
+{
+	struct btf *btf = btf_id ? btf__load_from_kernel_by_id(btf_id) : NULL;
+	__u64 stamp = 0;
+
+	for (int id = btf ? (int)btf__type_cnt(btf) - 1 : 0; id > 0; id--) {
+		const char *name = btf__name_by_offset(btf, btf__type_by_id(btf, id)->name_off);
+
+		if (name && !strncmp(name, STAMP_PREFIX, strlen(STAMP_PREFIX))) {
+			stamp = strtoull(name + strlen(STAMP_PREFIX), NULL, 16);
+			break;
+		}
+	}
+	btf__free(btf);
+	return stamp;
 }
 
 int view_state_of_prog(int prog_fd, const struct data_ranges *ranges, struct view_state *st)
@@ -134,6 +152,7 @@ int view_state_of_prog(int prog_fd, const struct data_ranges *ranges, struct vie
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
 		return -errno;
 	memcpy(st->prog_name, info.name, sizeof(st->prog_name));
+	st->stamp = read_stamp(info.btf_id);
 	memcpy(st->tag, info.tag, sizeof(st->tag));
 	err = data_digest(map_ids, info.nr_map_ids < 16 ? info.nr_map_ids : 16, ranges, &st->data_digest);
 	return err;

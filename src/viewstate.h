@@ -6,6 +6,7 @@
 #define BPFVIEWS_VIEWSTATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 
 #define MAX_DATA_RANGES 64
@@ -34,12 +35,22 @@ struct link_params {
 };
 
 struct view_state {
+	__u64 stamp;		/* bpfviews' digest of how it was built; 0: none */
 	char target[32];	/* iterator target: "task", "task_file", ... */
 	char prog_name[16];
 	__u8 tag[8];
 	struct link_params link;
 	__u64 data_digest;
 };
+
+/* FNV-1a: start with DIGEST_INIT. */
+#define DIGEST_INIT 0xcbf29ce484222325ULL
+__u64 digest_bytes(__u64 h, const void *data, size_t len);
+
+/* The stamp is a BTF type named STAMP_PREFIX<16 hex digits> that bpfviews
+ * adds to a program's BTF before loading it: the digest of everything the
+ * view is built from, readable from the kernel without loading anything. */
+#define STAMP_PREFIX "bpfviews_stamp_"
 
 int view_state_of_prog(int prog_fd, const struct data_ranges *ranges, struct view_state *st);
 /* For a pinned iterator link; -ENOTSUP if it is not one. */

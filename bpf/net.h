@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * net.h - what the network views (tcp, udp, unix, netlink) share.
+ *
+ * Include it instead of view.h: it includes view.h (without the comm
+ * parameter: sockets have no comm).  It gives
+ *   - the socket states, as ss names them, and the state filter:
+ *     enum view_state (ESTAB = TCP_ESTABLISHED ... CLOSING = TCP_CLOSING),
+ *     net_state_name(), net_state_match() over a program's
+ *     `const volatile enum view_state state[NET_STATES]`;
+ *   - net_sock_ino(): the inode number of a socket (socket:[INODE]);
+ *   - with NET_INET defined before including, the inet filters (parameters
+ *     shared by tcp and udp) and the endpoints of an inet socket as text:
+ *
+ *   family  enum (any, ipv4, ipv6)  any       the socket's address family; an
+ *                                             IPv6 socket with v4-mapped
+ *                                             addresses is ipv6
+ *   sport   u16 list[8]             (empty)   local ports; empty: any
+ *   dport   u16 list[8]             (empty)   remote ports; empty: any
+ *   src     string[64] list[4]      (empty)   local addresses as the view
+ *                                             prints them (127.0.0.1, ::1,
+ *                                             ::ffff:10.0.0.1: RFC 5952
+ *                                             lowercase compressed); an
+ *                                             entry ending in '*' matches a
+ *                                             text prefix (10.1.*, fe80::*)
+ *   dst     string[64] list[4]      (empty)   remote addresses, the same way
+ *
+ * Ports are in host order everywhere here; the kernel keeps the local port
+ * (skc_num) in host order and the remote one (skc_dport) in network order.
+ */
+#ifndef BPFVIEWS_NET_H
+#define BPFVIEWS_NET_H
+
+#define NET_ADDR_LEN	64	/* address text: INET6_ADDRSTRLEN (46), a power of 2 */
+#define VIEW_NO_COMM
+#ifdef NET_INET
+struct net_addr {			/* an address, network order */
+	unsigned char b[16];
+};
+struct net_text {			/* an address as text */
+	char s[NET_ADDR_LEN];
+};
+/* The address texts are built in the reader's scratch. */
+#define VIEW_BUF_EXTRA			\
+	struct net_text laddr;		\
+	struct net_text raddr;
+#endif
+#include "view.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+
+#define AF_UNIX		1
+#define AF_INET		2
+#define AF_INET6	10
+
+/*
+ * The states of a socket, numbered as the kernel's TCP states (unix and udp
+ * sockets use the same numbers).  The names are the ones ss prints, lowercase
+ * and with '_' for '-', so that `state = time_wait, close_wait` names what
+ * the view shows as TIME-WAIT and CLOSE-WAIT.  0 is no state: an empty list.
+ */
+enum view_state {
+	VIEW_STATE_ESTAB = 1,		/* TCP_ESTABLISHED */
+	VIEW_STATE_SYN_SENT,
+	VIEW_STATE_SYN_RECV,		/* also TCP_NEW_SYN_RECV (a request) */
+	VIEW_STATE_FIN_WAIT_1,
+	VIEW_STATE_FIN_WAIT_2,
+	VIEW_STATE_TIME_WAIT,
+	VIEW_STATE_UNCONN,		/* TCP_CLOSE */
+	VIEW_STATE_CLOSE_WAIT,
+	VIEW_STATE_LAST_ACK,
+	VIEW_STATE_LISTEN,
+	VIEW_STATE_CLOSING,
+};
+#define NET_STATES	11		/* entries in a state list */
+#define NET_NEW_SYN_RECV 12		/* TCP_NEW_SYN_RECV */
+
+static __always_inline const char *net_state_name(int st)
+{
+	switch (st) {
+	case VIEW_STATE_ESTAB:		return "ESTAB";
+	case VIEW_STATE_SYN_SENT:	return "SYN-SENT";
+	case VIEW_STATE_SYN_RECV:	return "SYN-RECV";
+	case VIEW_STATE_FIN_WAIT_1:	return "FIN-WAIT-1";
+	case VIEW_STATE_FIN_WAIT_2:	return "FIN-WAIT-2";
+	case VIEW_STATE_TIME_WAIT:	return "TIME-WAIT";
+	case VIEW_STATE_UNCONN:		return "UNCONN";
+	case VIEW_STATE_CLOSE_WAIT:	return "CLOSE-WAIT";
+	case VIEW_STATE_LAST_ACK:	return "LAST-ACK";
+	case VIEW_STATE_LISTEN:		return "LISTEN";
+	case VIEW_STATE_CLOSING:	return "CLOSING";
+	}
+	return "UNKNOWN";
+}
+
+/* Whether st is in list (filled from the front); an empty list takes all. */
+static __always_inline bool net_state_match(const volatile enum view_state *list, int st)
+{
+	if (!list[0])
+		return true;
+	for (int i = 0; i < NET_STATES; i++) {
+		if (!list[i])
+			return false;
+		if (list[i] == st)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * view_header_due(), and one more case: the udp iterator counts a start
+ * token it does not show, so with no sockets at all its final call has
+ * seq_num -1, not 0.
+ */
+static __always_inline bool net_header_due(struct bpf_iter_meta *meta, void *obj)
+{
+	if (!obj && meta->seq_num == (__u64)-1)
+		return format != VIEW_FORMAT_JSON && meta->seq->count == 0;
+	return view_header_due(meta, obj);
+}
+
+/*
+ * The inode of a socket, 0 if it has none (an orphan, closed by its owner).
+ * Newer kernels keep it in sk->sk_ino; older ones have only the inode that
+ * holds sk->sk_socket (struct socket_alloc), chosen when the object loads.
+ */
+static __always_inline unsigned long net_sock_ino(struct sock *sk)
+{
+	struct socket_alloc *sa;
+	unsigned long so;
+
+	if (!sk)
+		return 0;
+	if (bpf_core_field_exists(sk->sk_ino))
+		return sk->sk_ino;
+	so = (unsigned long)sk->sk_socket;
+	if (!so)
+		return 0;
+	sa = (void *)(so - bpf_core_field_offset(struct socket_alloc, socket));
+	return BPF_CORE_READ(sa, vfs_inode.i_ino);
+}
+
+#ifdef NET_INET
+
+#define NET_END_LEN	64	/* "[addr]:port" (at most 53) */
+#define NET_PORTS	8	/* entries in sport, dport */
+#define NET_ADDRS	4	/* entries in src, dst */
+
+enum view_family {
+	VIEW_FAMILY_ANY,
+	VIEW_FAMILY_IPV4,
+	VIEW_FAMILY_IPV6,
+};
+
+const volatile enum view_family family = VIEW_FAMILY_ANY;
+const volatile __u16 sport[NET_PORTS] = {};
+const volatile __u16 dport[NET_PORTS] = {};
+const volatile char src[NET_ADDRS][NET_ADDR_LEN] = {};
+const volatile char dst[NET_ADDRS][NET_ADDR_LEN] = {};
+
+/*
+ * The two ends of an inet socket: ports in host order, addresses as text (in
+ * the reader's scratch; "?" if it could not be allocated).
+ */
+struct net_ends {
+	__u16 family;
+	__u16 lport;
+	__u16 rport;
+	const char *laddr;
+	const char *raddr;
+};
+
+/*
+ * Address text, as inet_ntop writes it (so as ss prints it), built by hand:
+ * bpf_snprintf's %pI6c does not compress.  These are global functions, which
+ * the verifier checks once on their own, for any address: inlined, each
+ * pattern of zero groups would multiply the paths of the rest of the
+ * program.  The index is masked to the buffer (NET_ADDR_LEN); the longest
+ * text is 45 bytes, and the hex digits written past it are overwritten or
+ * follow the terminating NUL.
+ */
+#define NET_AT(n)	((n) & (NET_ADDR_LEN - 1))
+
+static __always_inline __u32 net_dec8(char *buf, __u32 n, __u8 v)
+{
+	if (v >= 100)
+		buf[NET_AT(n++)] = '0' + v / 100;
+	if (v >= 10)
+		buf[NET_AT(n++)] = '0' + v / 10 % 10;
+	buf[NET_AT(n++)] = '0' + v % 10;
+	return n;
+}
+
+static __always_inline __u32 net_ip4_at(char *buf, __u32 n, const __u8 *b)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			buf[NET_AT(n++)] = '.';
+		n = net_dec8(buf, n, b[i]);
+	}
+	return n;
+}
+
+/*
+ * A group in hex without leading zeros.  Branch-free: all four digits are
+ * written, the index moves by the number that count (a branch per digit
+ * would give the verifier 4^8 paths to walk).  barrier_var() keeps the
+ * compiler from turning the arithmetic back into branches.
+ */
+static __always_inline __u32 net_hex16(char *buf, __u32 n, __u16 w16)
+{
+	__u64 w = w16, nd, v;
+
+	barrier_var(w);
+	nd = 1 + ((0xfULL - w) >> 63) + ((0xffULL - w) >> 63) + ((0xfffULL - w) >> 63);
+	barrier_var(nd);
+	v = w << (4 * (4 - nd));		/* the first digit that counts on top */
+	for (int k = 0; k < 4; k++) {
+		__u64 d = (v >> (12 - 4 * k)) & 0xf;
+
+		barrier_var(d);
+		buf[NET_AT(n + k)] = '0' + d + 39 * ((9 - d) >> 63);	/* 39: 'a' - '0' - 10 */
+	}
+	return n + nd;
+}
+
+/* a.b.c.d; returns the length. */
+__noinline int net_ip4_text(struct net_text *t, const struct net_addr *a)
+{
+	__u32 n;
+
+	if (!t || !a)
+		return 0;
+	n = net_ip4_at(t->s, 0, a->b);
+	t->s[NET_AT(n)] = 0;
+	return n;
+}
+
+/*
+ * RFC 5952: the first longest run of two or more zero groups becomes "::";
+ * ::ffff:a.b.c.d (v4-mapped) and ::a.b.c.d (v4-compatible) end in a dotted
+ * quad, as glibc's inet_ntop writes them.  Returns the length.
+ */
+__noinline int net_ip6_text(struct net_text *t, const struct net_addr *a)
+{
+	int best = -1, best_len = 0, run = 0;
+	const __u8 *b;
+	char *buf;
+	__u16 w[8];
+	__u32 n = 0;
+
+	if (!t || !a)
+		return 0;
+	b = a->b;
+	buf = t->s;
+	for (int i = 0; i < 8; i++) {
+		w[i] = b[2 * i] << 8 | b[2 * i + 1];
+		run = w[i] ? 0 : run + 1;
+		if (run > best_len) {
+			best_len = run;
+			best = i - run + 1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				buf[NET_AT(n++)] = ':';
+			if (i == best + best_len - 1)
+				buf[NET_AT(n++)] = ':';
+			continue;
+		}
+		if (i && !(best >= 0 && i == best + best_len))
+			buf[NET_AT(n++)] = ':';
+		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+			n = net_ip4_at(buf, n, b + 12);
+			break;
+		}
+		n = net_hex16(buf, n, w[i]);
+	}
+	buf[NET_AT(n)] = 0;
+	return n;
+}
+
+/*
+ * Read the ends from the part every kind of inet socket starts with (a full
+ * socket, a time-wait socket and a request socket alike).
+ */
+static __always_inline void net_ends_read(struct net_ends *e, struct sock_common *skc)
+{
+	struct view_buf *buf = view_buf();
+	struct net_addr l = {}, r = {};
+
+	e->family = skc->skc_family;
+	e->lport = skc->skc_num;
+	e->rport = bpf_ntohs(skc->skc_dport);
+	e->laddr = "?";
+	e->raddr = "?";
+	if (!buf)
+		return;
+	if (e->family == AF_INET6) {
+		__builtin_memcpy(l.b, &skc->skc_v6_rcv_saddr, 16);
+		__builtin_memcpy(r.b, &skc->skc_v6_daddr, 16);
+		net_ip6_text(&buf->laddr, &l);
+		net_ip6_text(&buf->raddr, &r);
+	} else {
+		__builtin_memcpy(l.b, &skc->skc_rcv_saddr, 4);
+		__builtin_memcpy(r.b, &skc->skc_daddr, 4);
+		net_ip4_text(&buf->laddr, &l);
+		net_ip4_text(&buf->raddr, &r);
+	}
+	e->laddr = buf->laddr.s;
+	e->raddr = buf->raddr.s;
+}
+
+static __always_inline bool net_port_match(const volatile __u16 *list, __u16 port)
+{
+	if (!list[0])
+		return true;
+	for (int i = 0; i < NET_PORTS; i++) {
+		if (!list[i])
+			return false;
+		if (list[i] == port)
+			return true;
+	}
+	return false;
+}
+
+/* Whether addr passes a src or dst list: equal text, or a '*' prefix. */
+static __always_inline bool net_addr_match(const volatile char (*list)[NET_ADDR_LEN],
+					   const char *addr)
+{
+	if (!list[0][0])
+		return true;
+	for (int e = 0; e < NET_ADDRS; e++) {
+		if (!list[e][0])
+			return false;
+		for (int i = 0; i < NET_ADDR_LEN; i++) {
+			char p = list[e][i];
+
+			if (p == '*' && (i == NET_ADDR_LEN - 1 || !list[e][i + 1]))
+				return true;
+			if (p != addr[i])
+				break;
+			if (!p)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Whether the ends pass family, sport, dport, src and dst. */
+static __always_inline bool net_ends_match(const struct net_ends *e)
+{
+	if (family == VIEW_FAMILY_IPV4 && e->family != AF_INET)
+		return false;
+	if (family == VIEW_FAMILY_IPV6 && e->family != AF_INET6)
+		return false;
+	return net_port_match(sport, e->lport) && net_port_match(dport, e->rport) &&
+	       net_addr_match(src, e->laddr) && net_addr_match(dst, e->raddr);
+}
+
+/*
+ * Table: one end as ss writes it, padded to a column: 127.0.0.1:80,
+ * [::1]:80, port 0 as '*' (0.0.0.0:*, [::]:*).
+ */
+static __always_inline void net_print_end(struct seq_file *seq, __u16 fam,
+					  const char *addr, __u16 port)
+{
+	char end[NET_END_LEN];
+
+	if (fam == AF_INET6) {
+		if (port)
+			BPF_SNPRINTF(end, sizeof(end), "[%s]:%u", addr, port);
+		else
+			BPF_SNPRINTF(end, sizeof(end), "[%s]:*", addr);
+	} else {
+		if (port)
+			BPF_SNPRINTF(end, sizeof(end), "%s:%u", addr, port);
+		else
+			BPF_SNPRINTF(end, sizeof(end), "%s:*", addr);
+	}
+	BPF_SEQ_PRINTF(seq, "%-28s ", end);
+}
+
+/*
+ * One row of an inet view, in the columns tcp and udp share:
+ *   table  STATE RECV-Q SEND-Q LOCAL REMOTE UID INODE (ends as ss writes them)
+ *   csv    state,recv_q,send_q,local_addr,local_port,remote_addr,remote_port,uid,inode
+ *   json   the same keys; ports are numbers (0: none)
+ */
+#define NET_INET_COLUMNS \
+	"state recv_q send_q local_addr local_port remote_addr remote_port uid inode"
+
+static __always_inline void net_inet_header(struct seq_file *seq)
+{
+	VIEW_PRINTF(seq,
+		    "STATE      RECV-Q SEND-Q LOCAL                        REMOTE                         UID      INODE\n",
+		    "state,recv_q,send_q,local_addr,local_port,remote_addr,remote_port,uid,inode\n",
+		    "");
+}
+
+static __always_inline void net_inet_row(struct seq_file *seq, const struct net_ends *e,
+					 int st, __u32 recvq, __u32 sendq,
+					 __u32 uid, unsigned long ino)
+{
+	const char *name = net_state_name(st);
+
+	if (format == VIEW_FORMAT_JSON) {
+		BPF_SEQ_PRINTF(seq,
+			       "{\"state\":\"%s\",\"recv_q\":%u,\"send_q\":%u,\"local_addr\":\"%s\","
+			       "\"local_port\":%u,\"remote_addr\":\"%s\",\"remote_port\":%u,"
+			       "\"uid\":%u,\"inode\":%lu}\n",
+			       name, recvq, sendq, e->laddr, e->lport, e->raddr, e->rport,
+			       uid, ino);
+	} else if (format == VIEW_FORMAT_CSV) {
+		BPF_SEQ_PRINTF(seq, "%s,%u,%u,%s,%u,%s,%u,%u,%lu\n",
+			       name, recvq, sendq, e->laddr, e->lport, e->raddr, e->rport,
+			       uid, ino);
+	} else {
+		BPF_SEQ_PRINTF(seq, "%-10s %6u %6u ", name, recvq, sendq);
+		net_print_end(seq, e->family, e->laddr, e->lport);
+		net_print_end(seq, e->family, e->raddr, e->rport);
+		BPF_SEQ_PRINTF(seq, "%5u %10lu\n", uid, ino);
+	}
+}
+
+#endif /* NET_INET */
+
+#endif /* BPFVIEWS_NET_H */

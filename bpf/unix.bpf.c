@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * unix - unix domain sockets, like `ss -xa` or /proc/net/unix.
+ *
+ * The sockets of the reader's network namespace.
+ *
+ * Parameters (besides format, see view.h):
+ *   type   enum list[3]   (empty)  stream, dgram, seqpacket
+ *   state  enum list[11]  (empty)  estab, listen, unconn (the tcp view's
+ *                                  names; the others match nothing here)
+ *   path   string[128] list[4]  (empty)  paths as the path column shows
+ *                                  them; an entry ending in '*' matches a
+ *                                  prefix: /run/user*, @dbus-*
+ * All given filters must pass.
+ *
+ * Columns:
+ *   type   STREAM, DGRAM or SEQPACKET
+ *   state  as ss: LISTEN, ESTAB (connected), UNCONN
+ *   uid    owner uid
+ *   inode  socket inode (socket:[INODE] in /proc/PID/fd)
+ *   peer   inode of the connected peer socket, 0 for none (as ss -x shows
+ *          it; read without the peer's lock, so a peer closing at that
+ *          instant may show 0)
+ *   path   the bound name: a filesystem path; for the abstract namespace
+ *          '@' and the name, its NUL bytes shown as '@' (as /proc/net/unix);
+ *          empty for an unbound socket.  An accepted socket shows its
+ *          listener's name, as ss and /proc/net/unix do
+ * table: TYPE STATE UID INODE PEER PATH.  csv: a header row and the columns
+ * above, the path quoted when it needs it.  json: one object per socket with
+ * the columns as keys, the path a JSON string (bytes that are not UTF-8
+ * become U+FFFD).
+ */
+#define VIEW_STR_MAX	128	/* a path: sun_path is 108 bytes */
+#include "net.h"
+
+VIEW_DOC("unix domain sockets, like ss -xa and /proc/net/unix",
+	 "type state uid inode peer path");
+
+#define SUN_PATH_LEN	108
+#define UNIX_TYPES	3
+
+enum view_unix_type {
+	VIEW_UNIX_STREAM = 1,		/* SOCK_STREAM */
+	VIEW_UNIX_DGRAM = 2,		/* SOCK_DGRAM */
+	VIEW_UNIX_SEQPACKET = 5,	/* SOCK_SEQPACKET */
+};
+
+const volatile enum view_unix_type type[UNIX_TYPES] = {};
+const volatile enum view_state state[NET_STATES] = {};
+const volatile char path[4][VIEW_STR_MAX] = {};
+
+static __always_inline const char *type_name(int t)
+{
+	switch (t) {
+	case VIEW_UNIX_STREAM:		return "STREAM";
+	case VIEW_UNIX_DGRAM:		return "DGRAM";
+	case VIEW_UNIX_SEQPACKET:	return "SEQPACKET";
+	}
+	return "?";
+}
+
+static __always_inline bool type_match(int t)
+{
+	if (!type[0])
+		return true;
+	for (int i = 0; i < UNIX_TYPES; i++) {
+		if (!type[i])
+			return false;
+		if (type[i] == t)
+			return true;
+	}
+	return false;
+}
+
+/* Abstract names: NUL bytes after the first become '@' (bpf_loop callback). */
+static long at_for_nul(__u32 i, void *data)
+{
+	struct view_buf *buf = *(struct view_buf **)data;
+	__u64 k = i;
+
+	barrier_var(k);
+	if (k >= VIEW_STR_MAX)
+		return 1;
+	if (!buf->str[k])
+		buf->str[k] = '@';
+	return 0;
+}
+
+/* The socket's name in buf->str; returns its length. */
+static __always_inline __u32 load_path(struct view_buf *buf, struct unix_sock *u)
+{
+	struct unix_address *addr = u->addr;
+	const char *sun_path;
+	__u32 len;
+
+	if (!buf || !addr)
+		return 0;
+	len = addr->len;
+	if (len <= sizeof(short))
+		return 0;		/* autobind not finished, or no name */
+	len -= sizeof(short);		/* sun_family */
+	if (len > SUN_PATH_LEN)
+		len = SUN_PATH_LEN;
+	barrier_var(len);	/* the register that is checked is the one passed */
+	sun_path = addr->name[0].sun_path;
+	if (bpf_probe_read_kernel(buf->str, len & (VIEW_STR_MAX - 1), sun_path))
+		return 0;
+	if (buf->str[0])
+		return view_load(buf, sun_path);	/* a path, NUL-terminated */
+	buf->str[0] = '@';
+	bpf_loop(len, at_for_nul, &buf, 0);
+	return len;
+}
+
+/* Whether the name passes the path parameter. */
+static __always_inline bool path_match(struct view_buf *buf, __u32 len)
+{
+	if (!path[0][0])
+		return true;
+	if (!buf)
+		return false;
+	for (int e = 0; e < 4; e++) {
+		if (!path[e][0])
+			return false;
+		for (int i = 0; i < VIEW_STR_MAX; i++) {
+			char p = path[e][i];
+
+			if (p == '*' && (i == VIEW_STR_MAX - 1 || !path[e][i + 1]))
+				return true;
+			if (!p) {
+				if (i == len)
+					return true;
+				break;
+			}
+			if (i >= len || p != buf->str[i])
+				break;
+		}
+	}
+	return false;
+}
+
+static __always_inline void print_header(struct seq_file *seq)
+{
+	VIEW_PRINTF(seq,
+		    "TYPE      STATE        UID      INODE       PEER PATH\n",
+		    "type,state,uid,inode,peer,path\n",
+		    "");
+}
+
+SEC("iter/unix")
+int unix(struct bpf_iter__unix *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct unix_sock *u = ctx->unix_sk;
+	struct view_buf *buf;
+	struct sock *sk;
+	__u32 len;
+	int t, st;
+
+	if (net_header_due(ctx->meta, u))
+		print_header(seq);
+	if (!u)
+		return 0;
+	sk = &u->sk;
+	t = sk->sk_type;
+	st = sk->__sk_common.skc_state;
+	if (!type_match(t) || !net_state_match(state, st))
+		return 0;
+	buf = view_buf();
+	len = load_path(buf, u);
+	if (!path_match(buf, len))
+		return 0;
+
+	VIEW_PRINTF(seq, "%-9s %-6s %9u %10lu %10lu ", "%s,%s,%u,%lu,%lu,",
+		    "{\"type\":\"%s\",\"state\":\"%s\",\"uid\":%u,\"inode\":%lu,\"peer\":%lu,\"path\":",
+		    type_name(t), net_state_name(st), ctx->uid, net_sock_ino(sk),
+		    net_sock_ino(u->peer));
+	view_str(seq, buf, len);
+	VIEW_PRINTF(seq, "\n", "\n", "}\n");
+	return 0;
+}
