@@ -21,7 +21,7 @@ ifeq ($(CI),true)
 WARN    += -Werror
 endif
 CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibpf -I$(O)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -linih) -lelf -lz
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -linih) -lelf -lz -pthread
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -30,6 +30,8 @@ LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS  := $(patsubst src/%.c,$(O)/src/%.o,$(LIB_SRCS)) $(O)/builtin_objects.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
+BENCH_OBJS := $(patsubst tests/bench/%.bpf.c,$(O)/bench/%.bpf.o,$(wildcard tests/bench/*.bpf.c))
+BENCH_BINS := $(O)/bench/bvbench $(O)/bench/loadgen
 
 .PHONY: all deps run check unit integration lint bench install uninstall clean
 all: $(O)/bpfviews
@@ -50,6 +52,10 @@ $(O)/bpf/%.bpf.o: bpf/%.bpf.c $(O)/vmlinux.h
 $(O)/tests/%.bpf.o: tests/objects/%.bpf.c $(O)/vmlinux.h
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/bench/%.bpf.o: tests/bench/%.bpf.c $(O)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -Itests/bench -MMD -MP -c $< -o $@
 
 # Built-in programs are embedded in the binary: one .incbin per object and a
 # table the loader looks names up in (src/builtin.h).
@@ -92,6 +98,20 @@ $(O)/tests/test_%: tests/unit/test_%.c $(O)/libbpfviews.a
 
 run: deps all
 	scripts/run-default
+
+# make bench: read times of the views against /proc, the system tools and
+# minimal iterators, and apply times, under a load it makes itself (root;
+# BENCH_QUICK=1 for a quick run, see tests/bench/run for the knobs).
+$(O)/bench/bvbench: tests/bench/bvbench.c tests/bench/procread.c tests/bench/procread.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE tests/bench/bvbench.c tests/bench/procread.c -o $@
+
+$(O)/bench/loadgen: tests/bench/loadgen.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -pthread $< -o $@
+
+bench: deps all $(BENCH_OBJS) $(BENCH_BINS)
+	@BPFVIEWS=$(CURDIR)/$(O)/bpfviews BENCH_BUILD=$(CURDIR)/$(O)/bench tests/bench/run
 
 unit: $(UNIT_BINS)
 	@tests/run $(UNIT_BINS) --

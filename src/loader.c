@@ -21,8 +21,9 @@
 
 /* ---- libbpf's messages ---- */
 
-static char *capture;
-static size_t capture_len;
+/* per thread: views load in parallel (reconcile.c) */
+static __thread char *capture;
+static __thread size_t capture_len;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -57,6 +58,13 @@ static void capture_reset(void)
 const char *loader_last_log(void)
 {
 	return capture ? capture : "";
+}
+
+void loader_thread_done(void)
+{
+	free(capture);
+	capture = NULL;
+	capture_len = 0;
 }
 
 /* The verifier's last words are usually the reason: the line before

@@ -45,5 +45,7 @@ void view_prog_close(struct view_prog *vp);
  * messages (the verifier log) are kept for -v. */
 void loader_setup_logging(void);
 const char *loader_last_log(void);
+/* Frees what the calling thread kept of libbpf's messages. */
+void loader_thread_done(void);
 
 #endif

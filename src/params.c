@@ -357,6 +357,19 @@ static int parse_string(struct parse_ctx *c, const struct shape *s, const char *
 	return 0;
 }
 
+/* Enumerator names compare without case, and '-' in what users write
+ * matches '_' in C names: ss says time-wait, the enum says TIME_WAIT. */
+static bool same_name(const char *item, const char *name)
+{
+	for (; *item && *name; item++, name++) {
+		char a = *item == '-' ? '_' : *item;
+
+		if (tolower((unsigned char)a) != tolower((unsigned char)*name))
+			return false;
+	}
+	return !*item && !*name;
+}
+
 static int enum_lookup(const struct btf *btf, const struct btf_type *t, const char *item, __u64 *value)
 {
 	size_t prefix = enum_prefix_len(btf, t);
@@ -367,7 +380,7 @@ static int enum_lookup(const struct btf *btf, const struct btf_type *t, const ch
 	for (i = 0; i < btf_vlen(t); i++) {
 		const char *name = enum_name(btf, t, i);
 
-		if (!strcasecmp(item, name) || !strcasecmp(item, name + prefix)) {
+		if (same_name(item, name) || same_name(item, name + prefix)) {
 			*value = enum_value(t, i);
 			return 0;
 		}

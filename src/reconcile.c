@@ -2,6 +2,7 @@
  * plans (plan.c) and carries the plan out: apply, status, check, remove. */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +22,14 @@ struct session {
 	struct view_prog *progs;	/* per view */
 	struct want *wants;		/* per view */
 	char **errors;			/* per view: why it failed, or NULL */
+	char **load_errors;		/* per view, while loading in threads */
 	int manifest_errors;
 	struct pins pins;
 	struct view_state *pin_states;	/* per pin */
 	struct plan plan;
 };
+
+#define MAX_LOADERS 8
 
 static char *const *only_views;
 static int nonly;
@@ -115,24 +119,69 @@ static const struct view_state *stamped_pin(const struct session *s, int i)
 	return st && view_prog_matches(&s->progs[i], st) ? st : NULL;
 }
 
-/* Loads the opened views whose pins do not already match (the verifier
- * runs here) and records what each wants to be. */
+/* Loads view I unless its pin already matches; the verifier runs here. */
+static void load_view(struct session *s, int i)
+{
+	const struct view_state *pinned;
+	char err[1024];
+
+	if (s->wants[i].failed)
+		return;
+	pinned = s->pin_states ? stamped_pin(s, i) : NULL;
+	if (pinned)
+		s->wants[i].state = *pinned;
+	else if (view_prog_load(&s->m.views[i], &s->progs[i], err, sizeof(err)))
+		s->load_errors[i] = strdup(err);
+	else
+		view_prog_state(&s->progs[i], &s->wants[i].state);
+}
+
+struct load_queue {
+	struct session *s;
+	pthread_mutex_t lock;
+	int next;
+};
+
+static void *load_worker(void *arg)
+{
+	struct load_queue *q = arg;
+	int i;
+
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		i = q->next++;
+		pthread_mutex_unlock(&q->lock);
+		if (i >= q->s->m.nviews)
+			break;
+		load_view(q->s, i);
+	}
+	loader_thread_done();
+	return NULL;
+}
+
+/* Loads the views on every CPU (loading is most of a cold apply: reading
+ * vmlinux BTF and verifying), then reports failures in manifest order. */
 static void session_load(struct session *s)
 {
-	for (int i = 0; i < s->m.nviews; i++) {
-		const struct view_state *pinned;
-		char err[1024];
+	struct load_queue q = { .s = s, .lock = PTHREAD_MUTEX_INITIALIZER };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t threads[MAX_LOADERS];
+	int n = cpus < 1 ? 1 : cpus > MAX_LOADERS ? MAX_LOADERS : cpus, started = 0;
 
-		if (s->wants[i].failed)
-			continue;
-		pinned = s->pin_states ? stamped_pin(s, i) : NULL;
-		if (pinned)
-			s->wants[i].state = *pinned;
-		else if (view_prog_load(&s->m.views[i], &s->progs[i], err, sizeof(err)))
-			view_failed(s, i, err);
-		else
-			view_prog_state(&s->progs[i], &s->wants[i].state);
+	s->load_errors = calloc(s->m.nviews + 1, sizeof(*s->load_errors));
+	while (started < n && !pthread_create(&threads[started], NULL, load_worker, &q))
+		started++;
+	if (!started)
+		load_worker(&q);
+	for (int t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	for (int i = 0; i < s->m.nviews; i++) {
+		if (s->load_errors[i])
+			view_failed(s, i, s->load_errors[i]);
+		free(s->load_errors[i]);
 	}
+	free(s->load_errors);
+	s->load_errors = NULL;
 }
 
 static const struct data_ranges *ranges_for(const struct session *s, const char *name)

@@ -538,6 +538,12 @@ static void test_enum_prefixes(void **state)
 	parse_ok("states", "TCP_LISTEN, 2");
 	assert_int_equal(u32_at(0), 10);
 	assert_int_equal(u32_at(4), 2);
+	/* '-' as users write it (ss: syn-sent) matches '_' */
+	parse_ok("states", "SYN-SENT, tcp-listen");
+	assert_int_equal(u32_at(0), 2);
+	assert_int_equal(u32_at(4), 10);
+	parse_fails("states", "syn--sent", -EINVAL,
+		    "unknown value 'syn--sent' for enum tcp_state (established, syn_sent, listen)");
 	parse_fails("states", "listen, closed", -EINVAL,
 		    "unknown value 'closed' for enum tcp_state (established, syn_sent, listen)");
 	parse_fails("states", "a, b, c, d", -ERANGE, "too many items: 4 given, at most 3");
