@@ -111,3 +111,23 @@ EOF
 	[ "$(python3 -c 'import json,sys; print(len({json.loads(l)["tid"] for l in open(sys.argv[1])}))' "$CONF/stacks.out")" \
 		-eq "$(ls /proc/$pid/task | wc -l)" ]
 }
+
+@test "a view whose iterator type the kernel lacks fails alone, saying so" {
+	install -m 0644 "$TEST_OBJECTS/no_such_iter.bpf.o" "$CONF/no_such_iter.bpf.o"
+	manifest lacks.conf <<EOF2
+[missing]
+object = $CONF/no_such_iter.bpf.o
+
+[tasks]
+program = tasks
+EOF2
+	run bv apply
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"lacks.conf:1: [missing] this kernel has no 'no_such_target' iterator"* ]]
+	[ -e "$ROOT/tasks" ]
+	[ ! -e "$ROOT/missing" ]
+	run bv check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ok tasks"* ]]
+}
