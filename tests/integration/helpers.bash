@@ -66,3 +66,16 @@ spawn() {
 link_id() {
 	bpftool -j link show pinned "$ROOT/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
+
+# same WHAT EXPECTED ACTUAL: equal, or both sides and a diff on stdout.
+same() {
+	[ "$2" = "$3" ] && return 0
+	echo "$1: differs"
+	echo "--- expected (oracle)"
+	printf '%s\n' "$2"
+	echo "--- actual (view)"
+	printf '%s\n' "$3"
+	echo "--- diff"
+	diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") || true
+	return 1
+}

@@ -301,19 +301,6 @@ pyk() {
 	python3 -c "$PYK" "$@"
 }
 
-# same WHAT EXPECTED ACTUAL: equal, or both sides and a diff on stdout.
-same() {
-	[ "$2" = "$3" ] && return 0
-	echo "$1: differs"
-	echo "--- expected (oracle)"
-	printf '%s\n' "$2"
-	echo "--- actual (view)"
-	printf '%s\n' "$3"
-	echo "--- diff"
-	diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") || true
-	return 1
-}
-
 # view NAME: its contents in a file (views are not seekable; read them once).
 view() {
 	cat "$ROOT/$1" > "$CONF/$1.out"

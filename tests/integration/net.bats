@@ -444,19 +444,6 @@ nh() {
 	"$PYTHON" -c "$NETPY" "$@"
 }
 
-# same WHAT EXPECTED ACTUAL: equal, or both sides and a diff on stdout.
-same() {
-	[ "$2" = "$3" ] && return 0
-	echo "$1: differs"
-	echo "--- expected (oracle)"
-	printf '%s\n' "$2"
-	echo "--- actual (view)"
-	printf '%s\n' "$3"
-	echo "--- diff"
-	diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") || true
-	return 1
-}
-
 # has WHAT TEXT PATTERN...: TEXT contains each pattern (the oracle is not vacuous).
 has() {
 	local what=$1 text=$2 p

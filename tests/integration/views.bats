@@ -263,19 +263,6 @@ pyh() {
 	python3 -c "$PYH" "$@"
 }
 
-# same WHAT EXPECTED ACTUAL: equal, or both sides and a diff on stdout.
-same() {
-	[ "$2" = "$3" ] && return 0
-	echo "$1: differs"
-	echo "--- expected (oracle)"
-	printf '%s\n' "$2"
-	echo "--- actual (view)"
-	printf '%s\n' "$3"
-	echo "--- diff"
-	diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") || true
-	return 1
-}
-
 # ends_with FILE BYTES: the file's last bytes, or both sides in hex.
 ends_with() {
 	python3 -c 'import os, sys; sys.exit(not open(sys.argv[1], "rb").read().endswith(os.fsencode(sys.argv[2])))' "$1" "$2" && return 0
