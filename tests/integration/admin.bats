@@ -131,3 +131,39 @@ EOF2
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"ok tasks"* ]]
 }
+
+@test "a filter that matches none of a million open files reads whole in table and csv" {
+	# 56 processes of 18,000 descriptors each: a million files to walk
+	for i in $(seq 56); do
+		python3 -c '
+import os, sys, time
+fd = os.open("/dev/null", os.O_RDONLY)
+fds = [os.dup(fd) for _ in range(18000)]
+open(sys.argv[1], "w").close()
+time.sleep(1000)' "$CONF/ready$i" &
+		PIDS+=("$!")
+	done
+	for _ in $(seq 600); do
+		[ "$(ls "$CONF" | grep -c '^ready')" -eq 56 ] && break
+		sleep 0.1
+	done
+	[ "$(ls "$CONF" | grep -c '^ready')" -eq 56 ]
+	manifest none.conf <<EOF2
+[none-csv]
+program = files
+comm = no-such-comm
+format = csv
+
+[none-table]
+program = files
+comm = no-such-comm
+EOF2
+	bv apply
+	run cat "$ROOT/none-csv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "pid,comm,fd,type,name" ]
+	run cat "$ROOT/none-table"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == *PID*FD*TYPE*NAME* ]]
+}
