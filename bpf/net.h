@@ -41,6 +41,10 @@ struct net_text {			/* an address as text */
 	char s[NET_ADDR_LEN];
 };
 /* The address texts are built in the reader's scratch. */
+/* Rows are built in the scratch and written whole (view.h's row builder);
+ * a json row takes up to about 250 bytes. */
+#define VIEW_ROW
+#define VIEW_OUT_MAX	512
 #define VIEW_BUF_EXTRA			\
 	struct net_text laddr;		\
 	struct net_text raddr;
@@ -166,6 +170,9 @@ struct net_ends {
 	__u16 family;
 	__u16 lport;
 	__u16 rport;
+	__u32 llen;		/* bytes of laddr, raddr */
+	__u32 rlen;
+	struct view_buf *buf;	/* the reader's scratch, NULL if none */
 	const char *laddr;
 	const char *raddr;
 };
@@ -297,18 +304,20 @@ static __always_inline void net_ends_read(struct net_ends *e, struct sock_common
 	e->rport = bpf_ntohs(skc->skc_dport);
 	e->laddr = "?";
 	e->raddr = "?";
+	e->llen = e->rlen = 1;
+	e->buf = buf;
 	if (!buf)
 		return;
 	if (e->family == AF_INET6) {
 		__builtin_memcpy(l.b, &skc->skc_v6_rcv_saddr, 16);
 		__builtin_memcpy(r.b, &skc->skc_v6_daddr, 16);
-		net_ip6_text(&buf->laddr, &l);
-		net_ip6_text(&buf->raddr, &r);
+		e->llen = net_ip6_text(&buf->laddr, &l);
+		e->rlen = net_ip6_text(&buf->raddr, &r);
 	} else {
 		__builtin_memcpy(l.b, &skc->skc_rcv_saddr, 4);
 		__builtin_memcpy(r.b, &skc->skc_daddr, 4);
-		net_ip4_text(&buf->laddr, &l);
-		net_ip4_text(&buf->raddr, &r);
+		e->llen = net_ip4_text(&buf->laddr, &l);
+		e->rlen = net_ip4_text(&buf->raddr, &r);
 	}
 	e->laddr = buf->laddr.s;
 	e->raddr = buf->raddr.s;
@@ -401,7 +410,8 @@ static __always_inline void net_inet_header(struct seq_file *seq)
 		    "");
 }
 
-static __always_inline void net_inet_row(struct seq_file *seq, const struct net_ends *e,
+/* The row through the printf machinery: only without a scratch buffer. */
+static __always_inline void net_inet_row_slow(struct seq_file *seq, const struct net_ends *e,
 					 int st, __u32 recvq, __u32 sendq,
 					 __u32 uid, unsigned long ino)
 {
@@ -424,6 +434,114 @@ static __always_inline void net_inet_row(struct seq_file *seq, const struct net_
 		net_print_end(seq, e->family, e->raddr, e->rport);
 		BPF_SEQ_PRINTF(seq, "%5u %10lu\n", uid, ino);
 	}
+}
+
+/* The state names as net_state_name() gives them, for the row builder. */
+static const char net_state_names[NET_STATES + 1][16] __attribute__((aligned(8))) = {
+	"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
+	"TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING",
+};
+static const __u8 net_state_lens[NET_STATES + 1] = { 7, 5, 8, 8, 10, 10, 9, 6, 10, 8, 6, 7 };
+
+/* An address text of len bytes (NET_ADDR_LEN copied, the rest overwritten
+ * or past the row). */
+static __always_inline __u32 net_put_addr(struct view_buf *b, __u32 n,
+					  const struct net_text *t, __u32 len)
+{
+	_Static_assert(NET_ADDR_LEN <= VIEW_ROW_SLACK, "address copy past the slack");
+	VIEW_COPY(&b->out[VIEW_AT(n)], t->s, NET_ADDR_LEN);
+	return n + (len < NET_ADDR_LEN ? len : NET_ADDR_LEN - 1);
+}
+
+/* Table: one end as ss writes it, padded to 28 columns and a space. */
+static __always_inline __u32 net_put_end(struct view_buf *b, __u32 n, __u16 fam,
+					 const struct net_text *t, __u32 len, __u16 port)
+{
+	__u32 start = n, w;
+
+	if (fam == AF_INET6)
+		n = view_put_c(b, n, '[');
+	n = net_put_addr(b, n, t, len);
+	if (fam == AF_INET6)
+		n = view_put_c(b, n, ']');
+	n = view_put_c(b, n, ':');
+	if (port)
+		n = view_put_u(b, n, port, 0);
+	else
+		n = view_put_c(b, n, '*');
+	w = n - start;
+	n = view_put_pad(b, n, w < 28 ? 28 - w : 0);
+	return view_put_c(b, n, ' ');
+}
+
+static __always_inline void net_inet_row(struct seq_file *seq, const struct net_ends *e,
+					 int st, __u32 recvq, __u32 sendq,
+					 __u32 uid, unsigned long ino)
+{
+	struct view_buf *b = e->buf;
+	__u32 i = st >= 1 && st <= NET_STATES ? st : 0, len, n = 0;
+
+	if (!b) {
+		net_inet_row_slow(seq, e, st, recvq, sendq, uid, ino);
+		return;
+	}
+	len = net_state_lens[i];
+	if (format == VIEW_FORMAT_JSON) {
+		n = view_put_lit(b, n, "{\"state\":\"");
+		VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[i], 16);
+		n += len;
+		n = view_put_lit(b, n, "\",\"recv_q\":");
+		n = view_put_u(b, n, recvq, 0);
+		n = view_put_lit(b, n, ",\"send_q\":");
+		n = view_put_u(b, n, sendq, 0);
+		n = view_put_lit(b, n, ",\"local_addr\":\"");
+		n = net_put_addr(b, n, &b->laddr, e->llen);
+		n = view_put_lit(b, n, "\",\"local_port\":");
+		n = view_put_u(b, n, e->lport, 0);
+		n = view_put_lit(b, n, ",\"remote_addr\":\"");
+		n = net_put_addr(b, n, &b->raddr, e->rlen);
+		n = view_put_lit(b, n, "\",\"remote_port\":");
+		n = view_put_u(b, n, e->rport, 0);
+		n = view_put_lit(b, n, ",\"uid\":");
+		n = view_put_u(b, n, uid, 0);
+		n = view_put_lit(b, n, ",\"inode\":");
+		n = view_put_u(b, n, ino, 0);
+		n = view_put_c(b, n, '}');
+	} else if (format == VIEW_FORMAT_CSV) {
+		VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[i], 16);
+		n += len;
+		n = view_put_c(b, n, ',');
+		n = view_put_u(b, n, recvq, 0);
+		n = view_put_c(b, n, ',');
+		n = view_put_u(b, n, sendq, 0);
+		n = view_put_c(b, n, ',');
+		n = net_put_addr(b, n, &b->laddr, e->llen);
+		n = view_put_c(b, n, ',');
+		n = view_put_u(b, n, e->lport, 0);
+		n = view_put_c(b, n, ',');
+		n = net_put_addr(b, n, &b->raddr, e->rlen);
+		n = view_put_c(b, n, ',');
+		n = view_put_u(b, n, e->rport, 0);
+		n = view_put_c(b, n, ',');
+		n = view_put_u(b, n, uid, 0);
+		n = view_put_c(b, n, ',');
+		n = view_put_u(b, n, ino, 0);
+	} else {
+		VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[i], 16);
+		n = view_put_pad(b, n + len, len < 10 ? 10 - len : 0);
+		n = view_put_c(b, n, ' ');
+		n = view_put_u(b, n, recvq, 6);
+		n = view_put_c(b, n, ' ');
+		n = view_put_u(b, n, sendq, 6);
+		n = view_put_c(b, n, ' ');
+		n = net_put_end(b, n, e->family, &b->laddr, e->llen, e->lport);
+		n = net_put_end(b, n, e->family, &b->raddr, e->rlen, e->rport);
+		n = view_put_u(b, n, uid, 5);
+		n = view_put_c(b, n, ' ');
+		n = view_put_u(b, n, ino, 10);
+	}
+	n = view_put_c(b, n, '\n');
+	view_row_write(seq, b, n);
 }
 
 #endif /* NET_INET */

@@ -25,7 +25,11 @@
 
 #define VIEW_COMM_LEN	16	/* TASK_COMM_LEN */
 #define VIEW_COMM_MAX	8	/* entries in the comm parameter */
+#ifndef VIEW_OUT_MAX	/* a view may define it (a power of 2) */
 #define VIEW_OUT_MAX	256	/* output staged before each bpf_seq_write */
+#endif
+_Static_assert(!(VIEW_OUT_MAX & (VIEW_OUT_MAX - 1)), "VIEW_OUT_MAX: a power of 2");
+#define VIEW_ROW_SLACK	64	/* room past it for fixed-size copies */
 #ifndef VIEW_STR_MAX
 #define VIEW_STR_MAX	VIEW_COMM_LEN
 #endif
@@ -69,7 +73,9 @@ struct view_buf {
 #ifdef VIEW_BUF_EXTRA
 	VIEW_BUF_EXTRA
 #endif
-	char out[VIEW_OUT_MAX];		/* escaped output, staged */
+	/* escaped output (or a whole row), staged; VIEW_ROW_SLACK bytes past
+	 * VIEW_OUT_MAX let a masked index take a fixed-size copy */
+	char out[VIEW_OUT_MAX + VIEW_ROW_SLACK];
 	char str[VIEW_STR_MAX];		/* the string being written */
 };
 
@@ -392,5 +398,209 @@ static __always_inline void view_pad(struct seq_file *seq, __u32 n, __u32 width)
 	if (pad > 0 && pad <= sizeof(sp))
 		bpf_seq_write(seq, sp, pad);
 }
+
+#ifdef VIEW_ROW
+/*
+ * Row builder (a view defines VIEW_ROW before including): a row is staged in
+ * buf->out from offset 0 and written with one bpf_seq_write, which costs a
+ * fraction of bpf_seq_printf's format parsing.  Each view_put_*() takes the
+ * offset n and returns the new one; indexes are masked to VIEW_OUT_MAX, and a
+ * put that would not fit (the caller keeps a row well under VIEW_OUT_MAX) is
+ * dropped.  The number writers are global functions: the verifier checks
+ * them once, for any value, instead of once per digit count at each call.
+ */
+#define VIEW_AT(n)	((n) & (VIEW_OUT_MAX - 1))
+
+/*
+ * Copy len bytes (a constant) 8 at a time, whatever the alignment of dst and
+ * src: byte by byte, a row's copies were a quarter of its instructions.  The
+ * places are not always aligned; the verifier checks the alignment of the
+ * scratch (a map value) only on architectures without efficient unaligned
+ * access, and the JITs of the others (x86, arm64) load and store anywhere.
+ */
+#define VIEW_COPY(dst, src, len)						\
+	__builtin_memcpy(__builtin_assume_aligned(dst, 8),			\
+			 __builtin_assume_aligned(src, 8), len)
+
+static const char view_spaces[32] __attribute__((aligned(8))) =
+	"                                ";
+
+/*
+ * The decimal digits of v, ending at out[end - 1] (masked), right to left.
+ * Values below 2^32 divide by 10 as a multiply and a shift (exact for them):
+ * the JIT's div is the slowest instruction of a row.
+ */
+static __always_inline void view_digits(struct view_buf *b, __u32 end, __u64 v)
+{
+	for (int i = 1; i <= 20; i++) {
+		__u64 q = v < 0x100000000ULL ? (v * 0xCCCCCCCDULL) >> 35 : v / 10;
+
+		b->out[VIEW_AT(end - i)] = '0' + (v - q * 10);
+		v = q;
+		if (!v)
+			break;
+	}
+}
+
+/* Digits in v (1 for 0). */
+static __always_inline __u32 view_ndigits(__u64 v)
+{
+	__u64 p = 10;
+	__u32 len = 1;
+
+	for (int i = 1; i < 20; i++) {
+		if (v < p)
+			break;
+		len++;
+		p *= 10;
+	}
+	return len;
+}
+
+/* v in decimal, right-aligned to width (as "%*llu"). */
+__noinline int view_put_u(struct view_buf *b, __u32 n, __u64 v, __u32 width)
+{
+	__u32 len, pad;
+
+	if (!b || n > VIEW_OUT_MAX - 48)
+		return n;
+	len = view_ndigits(v);
+	pad = width > len ? width - len : 0;
+	if (pad > 24)
+		pad = 24;
+	VIEW_COPY(&b->out[VIEW_AT(n)], view_spaces, 24);
+	n += pad;
+	n += len;
+	view_digits(b, n, v);
+	return n;
+}
+
+/* v in decimal, right-aligned to width (as "%*lld"). */
+__noinline int view_put_s(struct view_buf *b, __u32 n, __s64 v, __u32 width)
+{
+	__u64 a = v < 0 ? -(__u64)v : v;
+	__u32 len, pad;
+
+	if (!b || n > VIEW_OUT_MAX - 48)
+		return n;
+	len = view_ndigits(a) + (v < 0);
+	pad = width > len ? width - len : 0;
+	if (pad > 24)
+		pad = 24;
+	VIEW_COPY(&b->out[VIEW_AT(n)], view_spaces, 24);
+	n += pad;
+	if (v < 0)
+		b->out[VIEW_AT(n)] = '-';
+	n += len;
+	view_digits(b, n, a);
+	return n;
+}
+
+static __always_inline __u32 view_put_c(struct view_buf *b, __u32 n, char c)
+{
+	b->out[VIEW_AT(n)] = c;
+	return n + 1;
+}
+
+/* A string literal (at most VIEW_ROW_SLACK bytes). */
+#define view_put_lit(b, n, lit)							\
+	({									\
+		_Static_assert(sizeof(lit) - 1 <= VIEW_ROW_SLACK, "literal too long"); \
+		static const char lit_[] __attribute__((aligned(8))) = lit;	\
+		VIEW_COPY(&(b)->out[VIEW_AT(n)], lit_, sizeof(lit) - 1);	\
+		(n) + sizeof(lit) - 1;						\
+	})
+
+/* n spaces, at most 32. */
+static __always_inline __u32 view_put_pad(struct view_buf *b, __u32 n, __u32 pad)
+{
+	VIEW_COPY(&b->out[VIEW_AT(n)], view_spaces, 32);
+	return n + (pad > 32 ? 32 : pad);
+}
+
+/* Centiseconds as seconds with 2 decimals, the integer part right-aligned
+ * to width (as "%*llu.%02llu" of cs / 100, cs % 100). */
+static __always_inline __u32 view_put_cs(struct view_buf *b, __u32 n, __u64 cs,
+					 __u32 width)
+{
+	__u32 c = cs % 100;
+
+	n = view_put_u(b, n, cs / 100, width);
+	n = view_put_c(b, n, '.');
+	n = view_put_c(b, n, '0' + c / 10);
+	return view_put_c(b, n, '0' + c % 10);
+}
+
+#if VIEW_STR_MAX >= VIEW_COMM_LEN
+/* Whether str[0..len), len <= VIEW_COMM_LEN, is written as is in the format
+ * (json: and needs only the quotes; csv: and needs none). */
+static __always_inline bool view_plain(const char *str, __u32 len)
+{
+	bool plain = true;
+
+	for (__u32 i = 0; i < VIEW_COMM_LEN; i++) {
+		unsigned char c = str[i];
+		bool ok;
+
+		if (format == VIEW_FORMAT_JSON)
+			ok = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+		else if (format == VIEW_FORMAT_CSV)
+			ok = c != ',' && c != '"' && c != '\n' && c != '\r';
+		else
+			ok = c >= 0x20 && c != 0x7f;
+		plain &= ok || i >= len;
+	}
+	return plain;
+}
+#endif
+
+/*
+ * buf->str[0..len) as a field (view_str()'s escaping), staged after the row
+ * so far.  Staging may write out a full buffer in the middle; the rest of the
+ * row follows it.
+ */
+static __always_inline __u32 view_put_str(struct seq_file *seq, struct view_buf *buf,
+					  __u32 n, __u32 len)
+{
+	struct view_emit e = { .seq = seq, .buf = buf, .len = len, .n = n };
+	bool quote;
+
+	if (e.len > VIEW_STR_MAX)
+		e.len = VIEW_STR_MAX;
+#if VIEW_STR_MAX >= VIEW_COMM_LEN
+	/* A short string that needs no escaping (most task names): copied
+	 * whole, without a callback per byte. */
+	if (e.len <= VIEW_COMM_LEN && view_plain(buf->str, e.len)) {
+		if (format == VIEW_FORMAT_JSON)
+			n = view_put_c(buf, n, '"');
+		VIEW_COPY(&buf->out[VIEW_AT(n)], buf->str, VIEW_COMM_LEN);
+		n += e.len;
+		if (format == VIEW_FORMAT_JSON)
+			n = view_put_c(buf, n, '"');
+		return n;
+	}
+#endif
+	if (format == VIEW_FORMAT_CSV)
+		bpf_loop(e.len, view_csv_scan, &e, 0);
+	quote = format == VIEW_FORMAT_JSON || e.quote;
+	if (quote)
+		e.n = view_put_c(buf, e.n, '"');
+	bpf_loop(e.len, view_emit_char, &e, 0);
+	if (quote)
+		e.n = view_put_c(buf, e.n, '"');
+	return e.n;
+}
+
+/* Write the row staged in buf->out[0..n). */
+static __always_inline void view_row_write(struct seq_file *seq, struct view_buf *buf,
+					   __u32 n)
+{
+	__u64 len = n;
+
+	barrier_var(len);
+	if (len > 0 && len <= VIEW_OUT_MAX)
+		bpf_seq_write(seq, buf->out, len);
+}
+#endif /* VIEW_ROW */
 
 #endif /* BPFVIEWS_VIEW_H */
