@@ -486,60 +486,37 @@ static __always_inline void net_inet_row(struct seq_file *seq, const struct net_
 		return;
 	}
 	len = net_state_lens[i];
-	if (format == VIEW_FORMAT_JSON) {
-		n = view_put_lit(b, n, "{\"state\":\"");
-		VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[i], 16);
-		n += len;
-		n = view_put_lit(b, n, "\",\"recv_q\":");
-		n = view_put_u(b, n, recvq, 0);
-		n = view_put_lit(b, n, ",\"send_q\":");
-		n = view_put_u(b, n, sendq, 0);
-		n = view_put_lit(b, n, ",\"local_addr\":\"");
-		n = net_put_addr(b, n, &b->laddr, e->llen);
-		n = view_put_lit(b, n, "\",\"local_port\":");
-		n = view_put_u(b, n, e->lport, 0);
-		n = view_put_lit(b, n, ",\"remote_addr\":\"");
-		n = net_put_addr(b, n, &b->raddr, e->rlen);
-		n = view_put_lit(b, n, "\",\"remote_port\":");
-		n = view_put_u(b, n, e->rport, 0);
-		n = view_put_lit(b, n, ",\"uid\":");
-		n = view_put_u(b, n, uid, 0);
-		n = view_put_lit(b, n, ",\"inode\":");
-		n = view_put_u(b, n, ino, 0);
-		n = view_put_c(b, n, '}');
-	} else if (format == VIEW_FORMAT_CSV) {
-		VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[i], 16);
-		n += len;
-		n = view_put_c(b, n, ',');
-		n = view_put_u(b, n, recvq, 0);
-		n = view_put_c(b, n, ',');
-		n = view_put_u(b, n, sendq, 0);
-		n = view_put_c(b, n, ',');
-		n = net_put_addr(b, n, &b->laddr, e->llen);
-		n = view_put_c(b, n, ',');
-		n = view_put_u(b, n, e->lport, 0);
-		n = view_put_c(b, n, ',');
-		n = net_put_addr(b, n, &b->raddr, e->rlen);
-		n = view_put_c(b, n, ',');
-		n = view_put_u(b, n, e->rport, 0);
-		n = view_put_c(b, n, ',');
-		n = view_put_u(b, n, uid, 0);
-		n = view_put_c(b, n, ',');
-		n = view_put_u(b, n, ino, 0);
-	} else {
-		VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[i], 16);
-		n = view_put_pad(b, n + len, len < 10 ? 10 - len : 0);
-		n = view_put_c(b, n, ' ');
-		n = view_put_u(b, n, recvq, 6);
-		n = view_put_c(b, n, ' ');
-		n = view_put_u(b, n, sendq, 6);
+	n = view_put_open(b, "{\"state\":\"");
+	VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[i], 16);
+	n += len;
+	if (format == VIEW_FORMAT_JSON)
+		n = view_put_c(b, n, '"');
+	else if (format == VIEW_FORMAT_TABLE)
+		n = view_put_pad(b, n, len < 10 ? 10 - len : 0);
+	n = view_put_key(b, n, ",\"recv_q\":");
+	n = view_put_u(b, n, recvq, VIEW_W(6));
+	n = view_put_key(b, n, ",\"send_q\":");
+	n = view_put_u(b, n, sendq, VIEW_W(6));
+	if (format == VIEW_FORMAT_TABLE) {
 		n = view_put_c(b, n, ' ');
 		n = net_put_end(b, n, e->family, &b->laddr, e->llen, e->lport);
 		n = net_put_end(b, n, e->family, &b->raddr, e->rlen, e->rport);
-		n = view_put_u(b, n, uid, 5);
-		n = view_put_c(b, n, ' ');
-		n = view_put_u(b, n, ino, 10);
+	} else {
+		n = view_put_key(b, n, ",\"local_addr\":\"");
+		n = net_put_addr(b, n, &b->laddr, e->llen);
+		n = view_put_key(b, n, "\",\"local_port\":");
+		n = view_put_u(b, n, e->lport, 0);
+		n = view_put_key(b, n, ",\"remote_addr\":\"");
+		n = net_put_addr(b, n, &b->raddr, e->rlen);
+		n = view_put_key(b, n, "\",\"remote_port\":");
+		n = view_put_u(b, n, e->rport, 0);
+		n = view_put_key(b, n, ",\"uid\":");
 	}
+	n = view_put_u(b, n, uid, VIEW_W(5));
+	n = view_put_key(b, n, ",\"inode\":");
+	n = view_put_u(b, n, ino, VIEW_W(10));
+	if (format == VIEW_FORMAT_JSON)
+		n = view_put_c(b, n, '}');
 	n = view_put_c(b, n, '\n');
 	view_row_write(seq, b, n);
 }

@@ -143,65 +143,29 @@ static __always_inline void print_task(struct seq_file *seq, struct task_struct 
 		print_task_slow(seq, tgid, pid, ppid, uid, st, nthr, rss, time, start);
 		return;
 	}
-	if (format == VIEW_FORMAT_JSON) {
-		n = view_put_lit(b, n, "{\"pid\":");
-		n = view_put_s(b, n, tgid, 0);
-		n = view_put_lit(b, n, ",\"tid\":");
-		n = view_put_s(b, n, pid, 0);
-		n = view_put_lit(b, n, ",\"ppid\":");
-		n = view_put_s(b, n, ppid, 0);
-		n = view_put_lit(b, n, ",\"uid\":");
-		n = view_put_u(b, n, uid, 0);
-		n = view_put_lit(b, n, ",\"state\":\"");
-		n = view_put_c(b, n, st);
-		n = view_put_lit(b, n, "\",\"threads\":");
-		n = view_put_s(b, n, nthr, 0);
-		n = view_put_lit(b, n, ",\"rss\":");
-		n = view_put_u(b, n, rss, 0);
-		n = view_put_lit(b, n, ",\"time\":");
-		n = view_put_cs(b, n, time, 0);
-		n = view_put_lit(b, n, ",\"start\":");
-		n = view_put_cs(b, n, start, 0);
-		n = view_put_lit(b, n, ",\"comm\":");
-	} else if (format == VIEW_FORMAT_CSV) {
-		n = view_put_s(b, n, tgid, 0);
-		n = view_put_c(b, n, ',');
-		n = view_put_s(b, n, pid, 0);
-		n = view_put_c(b, n, ',');
-		n = view_put_s(b, n, ppid, 0);
-		n = view_put_c(b, n, ',');
-		n = view_put_u(b, n, uid, 0);
-		n = view_put_c(b, n, ',');
-		n = view_put_c(b, n, st);
-		n = view_put_c(b, n, ',');
-		n = view_put_s(b, n, nthr, 0);
-		n = view_put_c(b, n, ',');
-		n = view_put_u(b, n, rss, 0);
-		n = view_put_c(b, n, ',');
-		n = view_put_cs(b, n, time, 0);
-		n = view_put_c(b, n, ',');
-		n = view_put_cs(b, n, start, 0);
-		n = view_put_c(b, n, ',');
-	} else {
-		n = view_put_s(b, n, tgid, 7);
-		n = view_put_c(b, n, ' ');
-		n = view_put_s(b, n, pid, 7);
-		n = view_put_c(b, n, ' ');
-		n = view_put_s(b, n, ppid, 7);
-		n = view_put_c(b, n, ' ');
-		n = view_put_u(b, n, uid, 6);
-		n = view_put_c(b, n, ' ');
-		n = view_put_c(b, n, st);
-		n = view_put_lit(b, n, "     ");
-		n = view_put_s(b, n, nthr, 7);
-		n = view_put_c(b, n, ' ');
-		n = view_put_u(b, n, rss, 10);
-		n = view_put_c(b, n, ' ');
-		n = view_put_cs(b, n, time, 7);
-		n = view_put_c(b, n, ' ');
-		n = view_put_cs(b, n, start, 7);
-		n = view_put_c(b, n, ' ');
-	}
+	n = view_put_open(b, "{\"pid\":");
+	n = view_put_s(b, n, tgid, VIEW_W(7));
+	n = view_put_key(b, n, ",\"tid\":");
+	n = view_put_s(b, n, pid, VIEW_W(7));
+	n = view_put_key(b, n, ",\"ppid\":");
+	n = view_put_s(b, n, ppid, VIEW_W(7));
+	n = view_put_key(b, n, ",\"uid\":");
+	n = view_put_u(b, n, uid, VIEW_W(6));
+	n = view_put_key(b, n, ",\"state\":\"");
+	n = view_put_c(b, n, st);
+	if (format == VIEW_FORMAT_JSON)
+		n = view_put_c(b, n, '"');
+	else if (format == VIEW_FORMAT_TABLE)
+		n = view_put_lit(b, n, "    ");		/* under STATE */
+	n = view_put_key(b, n, ",\"threads\":");
+	n = view_put_s(b, n, nthr, VIEW_W(7));
+	n = view_put_key(b, n, ",\"rss\":");
+	n = view_put_u(b, n, rss, VIEW_W(10));
+	n = view_put_key(b, n, ",\"time\":");
+	n = view_put_cs(b, n, time, VIEW_W(7));
+	n = view_put_key(b, n, ",\"start\":");
+	n = view_put_cs(b, n, start, VIEW_W(7));
+	n = view_put_key(b, n, ",\"comm\":");
 	n = view_put_str(seq, b, n, view_load(b, name));
 	if (format == VIEW_FORMAT_JSON)
 		n = view_put_c(b, n, '}');

@@ -511,6 +511,19 @@ static __always_inline __u32 view_put_c(struct view_buf *b, __u32 n, char c)
 		(n) + sizeof(lit) - 1;						\
 	})
 
+/*
+ * One row, one sequence of puts for the three formats: view_put_open()
+ * starts it ('{' in json), view_put_key() goes before every field but the
+ * first (json: the literal ",\"key\":"; csv: ','; table: ' ') and
+ * VIEW_W(width) pads a number only in the table.
+ */
+#define VIEW_W(width)	(format == VIEW_FORMAT_TABLE ? (width) : 0)
+#define view_put_key(b, n, json)						\
+	(format == VIEW_FORMAT_JSON ? view_put_lit(b, n, json) :		\
+	 view_put_c(b, n, format == VIEW_FORMAT_CSV ? ',' : ' '))
+#define view_put_open(b, json)							\
+	(format == VIEW_FORMAT_JSON ? view_put_lit(b, 0, json) : 0)
+
 /* n spaces, at most 32. */
 static __always_inline __u32 view_put_pad(struct view_buf *b, __u32 n, __u32 pad)
 {
