@@ -170,6 +170,7 @@ int bpf_links(struct bpf_iter__bpf_link *ctx)
 	struct seq_file *seq = ctx->meta->seq;
 	struct bpf_link *link = ctx->link;
 
+	view_keep_alive(ctx->meta, link);
 	if (view_header_due(ctx->meta, link))
 		print_header(seq);
 	if (link && FILTER_ENUM(type, link->type))

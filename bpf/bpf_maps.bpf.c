@@ -127,6 +127,7 @@ int bpf_maps(struct bpf_iter__bpf_map *ctx)
 	struct bpf_map *map = ctx->map;
 	char mname[BPF_OBJ_NAME_LEN] = {};
 
+	view_keep_alive(ctx->meta, map);
 	if (view_header_due(ctx->meta, map))
 		print_header(seq);
 	if (!map || !FILTER_ENUM(type, map->map_type))

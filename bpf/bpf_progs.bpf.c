@@ -130,6 +130,7 @@ int bpf_progs(struct bpf_iter__bpf_prog *ctx)
 	struct bpf_prog *prog = ctx->prog;
 	char pname[BPF_OBJ_NAME_LEN] = {};
 
+	view_keep_alive(ctx->meta, prog);
 	if (view_header_due(ctx->meta, prog))
 		print_header(seq);
 	if (!prog || !FILTER_ENUM(type, prog->type))

@@ -110,6 +110,7 @@ int cgroups(struct bpf_iter__cgroup *ctx)
 	struct cgroup *cgrp = ctx->cgroup;
 	struct view_buf *buf;
 
+	view_keep_alive(ctx->meta, cgrp);
 	if (view_header_due(ctx->meta, cgrp))
 		print_header(seq);
 	if (!cgrp)

@@ -87,6 +87,7 @@ int files(struct bpf_iter__task_file *ctx)
 	struct file *file = ctx->file;
 	char name[VIEW_COMM_LEN];
 
+	view_keep_alive(ctx->meta, file);
 	if (view_header_due(ctx->meta, file))
 		print_header(seq);
 	if (!task || !file)

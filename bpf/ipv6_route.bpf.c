@@ -153,6 +153,7 @@ int ipv6_route(struct bpf_iter__ipv6_route *ctx)
 	struct fib6_nh *nh;
 	__u32 flags;
 
+	view_keep_alive(ctx->meta, rt);
 	if (view_header_due(ctx->meta, rt))
 		print_header(seq);
 	t = view_buf();

@@ -130,6 +130,7 @@ int kmem_caches(struct bpf_iter__kmem_cache *ctx)
 	struct view_buf *buf;
 	__u32 len;
 
+	view_keep_alive(ctx->meta, s);
 	if (view_header_due(ctx->meta, s))
 		print_header(seq);
 	if (!s)

@@ -103,6 +103,7 @@ int ksyms(struct bpf_iter__ksym *ctx)
 	bool in_module;
 	__u32 len;
 
+	view_keep_alive(ctx->meta, k);
 	if (!k || after_last(ctx, k)) {
 		if (view_header_due(ctx->meta, NULL))
 			print_header(seq);

@@ -162,6 +162,7 @@ int map_dump(struct bpf_iter__bpf_map_elem *ctx)
 	struct row r = { .seq = ctx->meta->seq };
 	void *key = ctx->key, *value = ctx->value;
 
+	view_keep_alive(ctx->meta, key);
 	if (view_header_due(ctx->meta, key)) {
 		r.header = true;
 		print_row(&r);

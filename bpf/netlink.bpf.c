@@ -124,6 +124,7 @@ int netlink(struct bpf_iter__netlink *ctx)
 	struct sock *sk;
 	int proto;
 
+	view_keep_alive(ctx->meta, nlk);
 	if (net_header_due(ctx->meta, nlk))
 		print_header(seq);
 	if (!nlk)

@@ -104,6 +104,7 @@ int stacks(struct bpf_iter__task *ctx)
 	struct thread th = { .seq = seq, .task = ctx->task };
 	char name[VIEW_COMM_LEN];
 
+	view_keep_alive(ctx->meta, th.task);
 	if (format == VIEW_FORMAT_CSV && view_header_due(ctx->meta, th.task))
 		BPF_SEQ_PRINTF(seq, "pid,tid,comm,depth,frame\n");
 	if (!th.task)

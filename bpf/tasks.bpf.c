@@ -180,6 +180,7 @@ int tasks(struct bpf_iter__task *ctx)
 	struct task_struct *t = ctx->task;
 	char name[VIEW_COMM_LEN];
 
+	view_keep_alive(ctx->meta, t);
 	if (view_header_due(ctx->meta, t))
 		print_header(seq);
 	if (!t || (!threads && t->pid != t->tgid))

@@ -66,6 +66,7 @@ int tcp(struct bpf_iter__tcp *ctx)
 	unsigned long ino = 0;
 	int st;
 
+	view_keep_alive(ctx->meta, skc);
 	if (net_header_due(ctx->meta, skc))
 		net_inet_header(seq);
 	if (!skc)

@@ -51,6 +51,7 @@ int udp(struct bpf_iter__udp *ctx)
 	struct net_ends e;
 	int st, rx, tx;
 
+	view_keep_alive(ctx->meta, up);
 	if (net_header_due(ctx->meta, up))
 		net_inet_header(seq);
 	if (!up)

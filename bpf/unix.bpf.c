@@ -157,6 +157,7 @@ int unix(struct bpf_iter__unix *ctx)
 	__u32 len;
 	int t, st;
 
+	view_keep_alive(ctx->meta, u);
 	if (net_header_due(ctx->meta, u))
 		print_header(seq);
 	if (!u)

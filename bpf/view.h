@@ -126,6 +126,29 @@ static __always_inline bool view_header_due(struct bpf_iter_meta *meta,
 	return obj || meta->seq->count == 0;
 }
 
+/*
+ * Keeps a silent read alive; every program calls it first, for every object.
+ * The kernel's read loop (bpf_seq_read) fails a read() with EAGAIN when it
+ * has walked MAX_ITER_OBJECTS (1,000,000) objects and has nothing to return,
+ * which a filter that matches none of a million files would do.  So the
+ * call for an object whose number is a multiple of 2^19 writes one byte if
+ * this read has nothing yet: any million objects in a row include such a
+ * number.  The byte does no harm in its format: a space in json (white
+ * space before the next object on its line), a newline in table and csv (a
+ * blank line, which csv readers skip).
+ */
+#define VIEW_KEEP_ALIVE_EVERY	(1 << 19)
+
+static __always_inline void view_keep_alive(struct bpf_iter_meta *meta, void *obj)
+{
+	static const char sp[] = " ", nl[] = "\n";
+
+	if (!obj || !meta->seq_num || (meta->seq_num & (VIEW_KEEP_ALIVE_EVERY - 1)) ||
+	    meta->seq->count)
+		return;
+	bpf_seq_write(meta->seq, format == VIEW_FORMAT_JSON ? sp : nl, 1);
+}
+
 /* Copy a task's name to a stack buffer of VIEW_COMM_LEN bytes. */
 static __always_inline void view_task_comm(struct task_struct *t, char *name)
 {

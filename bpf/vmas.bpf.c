@@ -142,6 +142,7 @@ int vmas(struct bpf_iter__task_vma *ctx)
 	struct vm_area_struct *vma = ctx->vma;
 	char name[VIEW_COMM_LEN];
 
+	view_keep_alive(ctx->meta, vma);
 	if (view_header_due(ctx->meta, vma))
 		print_header(seq);
 	if (!task || !vma)
