@@ -105,11 +105,20 @@ EOF
 	cat "$ROOT/threads" > "$CONF/threads.out"
 	cat "$ROOT/files" > "$CONF/files.out"
 	cat "$ROOT/stacks" > "$CONF/stacks.out"
-	[ "$(wc -l < "$CONF/threads.out")" -eq "$(ls /proc/$pid/task | wc -l)" ]
-	[ "$(tail -n +2 "$CONF/files.out" | wc -l)" -eq "$(ls /proc/$pid/fd | wc -l)" ]
-	python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$CONF/stacks.out"
-	[ "$(python3 -c 'import json,sys; print(len({json.loads(l)["tid"] for l in open(sys.argv[1])}))' "$CONF/stacks.out")" \
-		-eq "$(ls /proc/$pid/task | wc -l)" ]
+	# every line parses, and the tids and fds are /proc's, each once
+	python3 - "$CONF" "/proc/$pid" <<'EOF'
+import csv, json, os, sys
+conf, proc = sys.argv[1:]
+tids = sorted(int(t) for t in os.listdir(proc + "/task"))
+fds = sorted(int(f) for f in os.listdir(proc + "/fd"))
+threads = [json.loads(l) for l in open(conf + "/threads.out")]
+assert sorted(r["tid"] for r in threads) == tids, "threads"
+files = list(csv.DictReader(open(conf + "/files.out")))
+assert sorted(int(r["fd"]) for r in files) == fds, "files"
+stacks = [json.loads(l) for l in open(conf + "/stacks.out")]
+assert sorted({r["tid"] for r in stacks}) == tids, "stacks"
+print(len(tids), "threads,", len(fds), "fds")
+EOF
 }
 
 @test "a view whose iterator type the kernel lacks fails alone, saying so" {

@@ -14,6 +14,7 @@ setup() {
 }
 
 teardown() {
+	exec 5<&-	# a view a test held open
 	teardown_view_root
 }
 
@@ -247,7 +248,7 @@ web/nobody f 444 nobody:nogroup" ]
 	program = tasks
 	EOF
 	run -0 bv apply
-	[ "$(cat "$ROOT/two")" = "b answer=42" ]
+	[ "$(rd "two")" = "b answer=42" ]
 	local two_id tasks_id
 	two_id=$(link_id two)
 	tasks_id=$(link_id tasks)
@@ -260,7 +261,7 @@ web/nobody f 444 nobody:nogroup" ]
 	[ "$output" = "replaced two (parameters)" ]
 	[ "$(link_id two)" != "$two_id" ]
 	[ "$(link_id tasks)" = "$tasks_id" ]
-	[ "$(cat "$ROOT/two")" = "b answer=7" ]
+	[ "$(rd "two")" = "b answer=7" ]
 	run -0 bv status
 }
 
@@ -320,7 +321,7 @@ web/nobody f 444 nobody:nogroup" ]
 	[ "$output" = "replaced two (program)" ]
 	[ "$(link_id two)" != "$two_id" ]
 	[ "$(link_id builtin)" = "$builtin_id" ]
-	[ "$(cat "$ROOT/two")" = "a answer=42" ]
+	[ "$(rd "two")" = "a answer=42" ]
 
 	two_id=$(link_id two)
 	# another built-in: another program, and other .rodata too
@@ -630,7 +631,7 @@ good_state() {
 	run -0 bv apply
 	GOOD_IDS=$(link_ids two tasks)
 	GOOD_LISTING=$(root_listing)
-	[ "$(cat "$ROOT/two")" = "b answer=42" ]
+	[ "$(rd "two")" = "b answer=42" ]
 	# The next manifest would replace "two" and remove "tasks" if it were
 	# applied even in part.
 	manifest 10-good.conf <<-EOF
@@ -671,11 +672,11 @@ bad_manifest() {
 	done
 	[ "$(link_ids two tasks)" = "$GOOD_IDS" ]
 	[ "$(root_listing)" = "$GOOD_LISTING" ]
-	[ "$(cat "$ROOT/two")" = "b answer=42" ]
+	[ "$(rd "two")" = "b answer=42" ]
 	# and with the bad file gone, the good edit applies
 	rm "$CONF/20-bad.conf"
 	run -0 bv apply
-	[ "$(cat "$ROOT/two")" = "b answer=7" ]
+	[ "$(rd "two")" = "b answer=7" ]
 	[ ! -e "$ROOT/tasks" ]
 }
 
@@ -758,7 +759,7 @@ bad_manifest() {
 	grep -qxF "bpfviews: $CONF/10-good.conf: writable by group or others (mode 0664); refusing it (chmod go-w)" <<< "$stderr"
 	[ "$(link_ids two tasks)" = "$GOOD_IDS" ]
 	[ "$(root_listing)" = "$GOOD_LISTING" ]
-	[ "$(cat "$ROOT/two")" = "b answer=42" ]
+	[ "$(rd "two")" = "b answer=42" ]
 	# a manifest directory others may write is refused too
 	chmod 0644 "$CONF/10-good.conf"
 	chmod 0775 "$CONF"
@@ -847,7 +848,7 @@ created z" ]
 	grep -qxF "bpfviews: [x] not applied; the pinned view stays as it was" <<< "$stderr"
 	[ "$(link_id x)" = "$x_id" ]
 	[ "$(link_id y)" = "$y_id" ]
-	[ "$(cat "$ROOT/x")" = "b answer=42" ]
+	[ "$(rd "x")" = "b answer=42" ]
 	run -1 bv status
 	[[ "$(state_of x)" = "failed "* ]]
 }
@@ -888,7 +889,7 @@ created z" ]
 	[ "$output" = "created new" ]
 	grep -qF "[x] object $two: writable by group or others (mode 0664); refusing it (chmod go-w)" <<< "$stderr"
 	[ "$(link_id x)" = "$x_id" ]
-	[ "$(cat "$ROOT/x")" = "b answer=42" ]
+	[ "$(rd "x")" = "b answer=42" ]
 
 	chmod 0644 "$two"
 	chown nobody "$two"
@@ -900,7 +901,7 @@ created z" ]
 	chown root "$two"
 	run -0 --separate-stderr bv apply
 	[ "$output" = "replaced x (parameters)" ]
-	[ "$(cat "$ROOT/x")" = "b answer=7" ]
+	[ "$(rd "x")" = "b answer=7" ]
 }
 
 # ---- 10. custom objects ----
@@ -984,18 +985,18 @@ created app/files" ]
 	run -0 --separate-stderr bv apply
 	[ "$output" = "created two
 removed good" ]
-	[ "$(cat "$ROOT/two")" = "b answer=42" ]
+	[ "$(rd "two")" = "b answer=42" ]
 
 	printf 'answer = 7\n' >> "$CONF/10-views.conf"
 	run -0 bv apply
-	[ "$(cat "$ROOT/two")" = "b answer=7" ]
+	[ "$(rd "two")" = "b answer=7" ]
 
 	# an unknown program name lists the object's iterator programs
 	sed -i 's/^program = count_b$/program = count_c/' "$CONF/10-views.conf"
 	run -1 --separate-stderr bv apply
 	grep -qF "count_c" <<< "$stderr"
 	grep -qF "count_a, count_b" <<< "$stderr"
-	[ "$(cat "$ROOT/two")" = "b answer=7" ]
+	[ "$(rd "two")" = "b answer=7" ]
 }
 
 # ---- 11. check ----
@@ -1293,6 +1294,7 @@ web/files f 400 root:root" ]
 	strace -qq -o /dev/null -e trace=mkdir -e inject=mkdir:delay_enter=1000000 \
 		"$BPFVIEWS" -C "$CONF" -r "$ROOT/views" apply > "$CONF/out1" 2> "$CONF/err1" &
 	local p1=$!
+	PIDS+=("$p1")
 	sleep 0.5
 	run -0 --separate-stderr "$BPFVIEWS" -C "$CONF" -r "$ROOT/views" apply
 	local out2=$output
@@ -1322,7 +1324,7 @@ web/files f 400 root:root" ]
 	[ "$output" = "replaced two (parameters)" ]
 	[ "$(cat <&5)" = "b answer=42" ]
 	exec 5<&-
-	[ "$(cat "$ROOT/two")" = "b answer=7" ]
+	[ "$(rd "two")" = "b answer=7" ]
 
 	# a reader in a loop while the view is replaced again and again
 	touch "$CONF/reading"
@@ -1335,6 +1337,7 @@ web/files f 400 root:root" ]
 		echo "$bad" > "$CONF/bad_reads"
 	) 3>&- &
 	local reader=$!
+	PIDS+=("$reader")
 	local n
 	for n in 1 2 3 4 5 6 7 8 9 10; do
 		sed -i "s/^answer = .*/answer = $n/" "$CONF/10-views.conf"
@@ -1344,7 +1347,7 @@ web/files f 400 root:root" ]
 	rm "$CONF/reading"
 	wait "$reader"
 	[ "$(cat "$CONF/bad_reads")" = 0 ]
-	[ "$(cat "$ROOT/two")" = "b answer=10" ]
+	[ "$(rd "two")" = "b answer=10" ]
 	[ "$(root_listing)" = "two f 400 root:root" ]
 }
 
@@ -1375,10 +1378,9 @@ web/files f 400 root:root" ]
 	[tasks]
 	program = tasks
 	EOF
-	local plain
-	plain=$(mktemp -d /tmp/bpfviews-notbpf.XXXXXX)
+	local plain=$BATS_TEST_TMPDIR/notbpf	# removed by bats
+	mkdir "$plain"
 	run -1 --separate-stderr "$BPFVIEWS" -C "$CONF" -r "$plain" apply
 	grep -qF "$plain is not on a bpffs" <<< "$stderr"
 	[ -z "$(ls -A "$plain")" ]
-	rmdir "$plain"
 }

@@ -27,6 +27,8 @@ setup_view_root() {
 	CONF=$(mktemp -d /tmp/bpfviews-conf-XXXXXX)
 	chmod 0755 "$CONF"
 	PIDS=()
+	READ_ERRORS=$BATS_TEST_TMPDIR/read-errors
+	rm -f "$READ_ERRORS"
 }
 
 teardown_view_root() {
@@ -38,11 +40,30 @@ teardown_view_root() {
 		wait "$pid" 2>/dev/null || true
 	done
 	if [ -n "${ROOT:-}" ]; then
-		umount "$ROOT" 2>/dev/null || true
+		if ! umount "$ROOT" 2>/dev/null; then
+			echo "teardown: $ROOT busy, detached lazily" >&2
+			umount -l "$ROOT" || true
+		fi
 		rmdir "$ROOT" 2>/dev/null || true
 	fi
 	[ -n "${CONF:-}" ] && rm -rf "$CONF"
-	return 0
+	reads_ok
+}
+
+# rd NAME: view NAME of $ROOT on stdout.  A read inside "$(...)" cannot fail
+# the test by itself, so a failed one is recorded in $READ_ERRORS, and the
+# next `same` (or teardown) fails the test with it.
+rd() {
+	cat "$ROOT/$1" && return 0
+	echo "reading $ROOT/$1 failed" >> "$READ_ERRORS"
+	return 1
+}
+
+# Fails, showing them, if any read by rd failed.
+reads_ok() {
+	[ -s "${READ_ERRORS:-/nonexistent}" ] || return 0
+	cat "$READ_ERRORS"
+	return 1
 }
 
 # Writes stdin to $CONF/NAME (root-owned, 0644).
@@ -69,6 +90,7 @@ link_id() {
 
 # same WHAT EXPECTED ACTUAL: equal, or both sides and a diff on stdout.
 same() {
+	reads_ok || return 1
 	[ "$2" = "$3" ] && return 0
 	echo "$1: differs"
 	echo "--- expected (oracle)"

@@ -165,15 +165,15 @@ def oracle_link(i):
     target = l.get("target_name", l.get("tp_name", l.get("cgroup_id", "")))
     return [str(l["id"]), l["type"], str(l["prog_id"]), str(target)]
 
-def oracle_kallsyms(module, prefixes, addresses):
-    """/proc/kallsyms: the symbols of module ("kernel": the core kernel)
-    whose names start with one of prefixes."""
+def oracle_kallsyms(modules, prefixes, addresses):
+    """/proc/kallsyms: the symbols of the modules (comma-separated; "kernel":
+    the core kernel) whose names start with one of prefixes."""
     rows = []
     for line in open("/proc/kallsyms"):
         f = line.rstrip("\n").split("\t")
         mod = f[1][1:-1] if len(f) > 1 else "kernel"
         a, t, n = f[0].split(" ")
-        if mod == module and any(n.startswith(p) for p in prefixes):
+        if mod in modules.split(",") and any(n.startswith(p) for p in prefixes):
             rows.append(([a] if addresses else []) + [t, mod, n])
     return rows
 
@@ -303,7 +303,7 @@ pyk() {
 
 # view NAME: its contents in a file (views are not seekable; read them once).
 view() {
-	cat "$ROOT/$1" > "$CONF/$1.out"
+	rd "$1" > "$CONF/$1.out"
 	echo "$CONF/$1.out"
 }
 
@@ -644,9 +644,9 @@ for l in sys.stdin:
 	module = kernel
 	prefix = ${TAG}_no_such_symbol
 	format = json
-	[kprobes_csv]
+	[tail_csv]
 	program = ksyms
-	module = __builtin__kp*
+	module = bpf, __builtin__kp*
 	format = csv
 	EOF
 	bv apply
@@ -660,10 +660,20 @@ for l in sys.stdin:
 	column "$all" 2 | grep -qx "bpf_prog_${tag}_ksyms"
 	all=$(rows ksyms_noaddr json none_json)
 	[ -z "$all" ]
-	# kprobe trampolines come last: the kernel's call after the last
-	# symbol, which still holds that symbol's name, adds no row
-	all=$(rows ksyms_noaddr csv kprobes_csv)
-	same "module = __builtin__kp*" "$(pyk kallsyms noaddr __builtin__kprobes "")" "$all"
+	# BPF programs, then kprobe trampolines (kernels with kprobes) come
+	# last: the kernel's call after the last symbol, which still holds that
+	# symbol's name, adds no row.  Exact while no program loads meanwhile.
+	local before after last
+	last=$(tail -1 /proc/kallsyms)
+	[[ $last == *"[bpf]" || $last == *"[__builtin__kprobes]" ]]
+	for _ in 1 2 3; do
+		before=$(pyk kallsyms noaddr bpf,__builtin__kprobes "")
+		all=$(rows ksyms_noaddr csv tail_csv)
+		after=$(pyk kallsyms noaddr bpf,__builtin__kprobes "")
+		[ "$before" = "$after" ] && break
+	done
+	[ -n "$all" ]
+	same "module = bpf, __builtin__kp*: the last symbols" "$after" "$all"
 }
 
 # ---------------------------------------------------------------------------

@@ -92,7 +92,7 @@ format = json
 EOF
 	run bv apply
 	[ "$status" -eq 0 ]
-	[ "$(cat "$ROOT/rawview")" = '{"key":"01020304","value":"deadbeef00000001"}' ]
+	[ "$(rd "rawview")" = '{"key":"01020304","value":"deadbeef00000001"}' ]
 }
 
 @test "map_dump: without map = the view is refused with file:line" {

@@ -487,7 +487,7 @@ views3() {
 
 # view NAME: its contents in a file (read once: views are not seekable).
 view() {
-	cat "$ROOT/$1" > "$WORK/$1.out"
+	rd "$1" > "$WORK/$1.out"
 	echo "$WORK/$1.out"
 }
 
@@ -638,17 +638,17 @@ teardown() {
 
 	local inet="state,recv_q,send_q,local_addr,local_port,remote_addr,remote_port,uid,inode"
 	local tcph="STATE      RECV-Q SEND-Q LOCAL                        REMOTE                         UID      INODE"
-	same tcp-table "$tcph" "$(cat "$ROOT/tcp-table")"
-	same tcp-csv "$inet" "$(cat "$ROOT/tcp-csv")"
-	same udp-table "$tcph" "$(cat "$ROOT/udp-table")"
-	same udp-csv "$inet" "$(cat "$ROOT/udp-csv")"
-	same unix-table "TYPE      STATE        UID      INODE       PEER PATH" "$(cat "$ROOT/unix-table")"
-	same unix-csv "type,state,uid,inode,peer,path" "$(cat "$ROOT/unix-csv")"
-	same netlink-table "PROTOCOL NAME               PORTID   GROUPS   UID      INODE" "$(cat "$ROOT/netlink-table")"
-	same netlink-csv "protocol,name,portid,groups,uid,inode" "$(cat "$ROOT/netlink-csv")"
+	same tcp-table "$tcph" "$(rd "tcp-table")"
+	same tcp-csv "$inet" "$(rd "tcp-csv")"
+	same udp-table "$tcph" "$(rd "udp-table")"
+	same udp-csv "$inet" "$(rd "udp-csv")"
+	same unix-table "TYPE      STATE        UID      INODE       PEER PATH" "$(rd "unix-table")"
+	same unix-csv "type,state,uid,inode,peer,path" "$(rd "unix-csv")"
+	same netlink-table "PROTOCOL NAME               PORTID   GROUPS   UID      INODE" "$(rd "netlink-table")"
+	same netlink-csv "protocol,name,portid,groups,uid,inode" "$(rd "netlink-csv")"
 	local p
 	for p in tcp udp unix netlink; do
-		[ "$(wc -c < "$ROOT/$p-json")" -eq 0 ]
+		same "$p-json, nothing matches" "" "$(rd "$p-json")"
 	done
 }
 

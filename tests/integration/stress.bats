@@ -38,7 +38,11 @@ EOF
 }
 
 @test "8 readers see no error and no torn file while apply replaces every view" {
-	spawn sleep 1000	# every comm filter of config() matches something
+	# every comm filter of config() matches something: a sleep, and a sleep
+	# named bash (a real bash would leave its child behind when killed)
+	spawn sleep 1000
+	cp "$(command -v sleep)" "$BATS_TEST_TMPDIR/bash"
+	spawn "$BATS_TEST_TMPDIR/bash" 1000
 	config 0
 	bv apply
 	stop=$CONF/stop
@@ -47,6 +51,7 @@ EOF
 		"$BATS_TEST_DIRNAME/read_views.py" "$stop" "$ROOT/tasks" "$ROOT/net/files" "$ROOT/sub/dir/threads" \
 			> "$CONF/reader$i" &
 		readers+=("$!")
+		PIDS+=("$!")
 	done
 	replaced=0
 	for round in $(seq 1 30); do
@@ -59,13 +64,11 @@ EOF
 	cat "$CONF"/reader*
 	echo "replaced: $replaced"
 	[ "$replaced" -ge 60 ]
-	total=0
 	for i in 1 2 3 4 5 6 7 8; do
 		read -r _ reads _ errors < <(head -1 "$CONF/reader$i")
+		[ "$reads" -gt 0 ]
 		[ "$errors" -eq 0 ]
-		total=$((total + reads))
 	done
-	[ "$total" -ge 300 ]
 	run bv status
 	[ "$status" -eq 0 ]
 }
@@ -82,9 +85,10 @@ EOF
 		sleep "$delay"
 		kill -9 "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
-		# whatever the kill left, every view that existed is still readable
+		# whatever the kill left, every view (each config has all three)
+		# is still there and readable
 		for v in tasks net/files sub/dir/threads; do
-			[ -r "$ROOT/$v" ] && cat "$ROOT/$v" > /dev/null
+			cat "$ROOT/$v" > /dev/null
 		done
 		run bv apply
 		[ "$status" -eq 0 ]

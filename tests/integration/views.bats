@@ -363,7 +363,7 @@ spawn_zombie() {
 
 # view NAME: its contents in a file (views are not seekable; read them once).
 view() {
-	cat "$ROOT/$1" > "$CONF/$1.out"
+	rd "$1" > "$CONF/$1.out"
 	echo "$CONF/$1.out"
 }
 
@@ -820,15 +820,15 @@ import time; time.sleep(1000)' "$long"
 	local ch='pid,tid,ppid,uid,state,threads,rss,time,start,comm'
 	local fh='    PID COMM                FD TYPE NAME'
 	local fch='pid,comm,fd,type,name'
-	same "tasks, nothing matches" "$th" "$(cat "$ROOT/none-tasks")"
-	same "tasks csv, nothing matches" "$ch" "$(cat "$ROOT/none-tasks-csv")"
-	same "tasks json, nothing matches" "" "$(cat "$ROOT/none-tasks-json")"
-	same "files, nothing matches" "$fh" "$(cat "$ROOT/none-files")"
-	same "files csv, nothing matches" "$fch" "$(cat "$ROOT/none-files-csv")"
-	same "files json, nothing matches" "" "$(cat "$ROOT/none-files-json")"
-	same "stacks (no header), nothing matches" "" "$(cat "$ROOT/none-stacks")"
-	same "stacks csv, nothing matches" "pid,tid,comm,depth,frame" "$(cat "$ROOT/none-stacks-csv")"
-	same "stacks json, nothing matches" "" "$(cat "$ROOT/none-stacks-json")"
+	same "tasks, nothing matches" "$th" "$(rd "none-tasks")"
+	same "tasks csv, nothing matches" "$ch" "$(rd "none-tasks-csv")"
+	same "tasks json, nothing matches" "" "$(rd "none-tasks-json")"
+	same "files, nothing matches" "$fh" "$(rd "none-files")"
+	same "files csv, nothing matches" "$fch" "$(rd "none-files-csv")"
+	same "files json, nothing matches" "" "$(rd "none-files-json")"
+	same "stacks (no header), nothing matches" "" "$(rd "none-stacks")"
+	same "stacks csv, nothing matches" "pid,tid,comm,depth,frame" "$(rd "none-stacks-csv")"
+	same "stacks json, nothing matches" "" "$(rd "none-stacks-json")"
 
 	# the first tasks are filtered out: header, then the one row
 	local row
@@ -927,18 +927,18 @@ time.sleep(1000)'
 	same "one task" "$(pyh ps "$sl")" "$(pyh parse tasks table "$(view one-task)" pid ppid uid state threads comm)"
 	same "one task csv" "$(pyh ps "$sl")" "$(pyh parse tasks csv "$(view one-task-csv)" pid ppid uid state threads comm)"
 	same "one thread csv" "$(pyh ps "$sl")" "$(pyh parse tasks csv "$(view one-thread)" pid ppid uid state threads comm)"
-	same "one task filtered out" "$ch" "$(cat "$ROOT/one-task-filtered")"
+	same "one task filtered out" "$ch" "$(rd "one-task-filtered")"
 	same "one file" "$(pyh fds table "$one")" "$(pyh parse files table "$(view one-file)")"
 	[ "$(wc -l < "$CONF/one-file.out")" -eq 2 ]
 	same "one file csv" "$(pyh fds csv "$one")" "$(pyh parse files csv "$(view one-file-csv)")"
-	same "no file" "$fh" "$(cat "$ROOT/no-file")"
-	same "no file csv" "$fch" "$(cat "$ROOT/no-file-csv")"
+	same "no file" "$fh" "$(rd "no-file")"
+	same "no file csv" "$fch" "$(rd "no-file-csv")"
 	same "one stack csv" "$(pyh stacks -1 "$sl")" "$(pyh parse stacks csv "$(view one-stack-csv)")"
 
 	# small reads give the same bytes as one large read
 	for v in one-task one-task-csv one-thread one-task-filtered one-file one-file-csv \
 		no-file no-file-csv one-stack-csv; do
-		whole=$(cat "$ROOT/$v")
+		whole=$(rd "$v")
 		for bs in 1 7 64; do
 			same "$v read $bs bytes at a time" "$whole" \
 				"$(dd if="$ROOT/$v" bs=$bs status=none)"
