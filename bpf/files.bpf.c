@@ -18,6 +18,7 @@
  * (unshare(CLONE_FILES)) is listed too, under the same pid.
  */
 #define VIEW_STR_MAX	4096	/* PATH_MAX */
+#define VIEW_ROW
 #include "view.h"
 
 VIEW_DOC("each open file descriptor, like lsof or ls -l /proc/PID/fd",
@@ -33,23 +34,35 @@ VIEW_DOC("each open file descriptor, like lsof or ls -l /proc/PID/fd",
 #define S_IFIFO		0010000
 #define S_ANON_INODE	(1 << 19)	/* inode->i_flags, 6.15+ */
 
-static __always_inline const char *file_type(struct file *file)
+/* The type names: as a string, and padded to 4 for the table's row. */
+static const struct file_type {
+	char name[8];
+	char padded[4];
+	__u32 len;
+} file_types[] __attribute__((aligned(8))) = {
+	{ "anon", "anon", 4 }, { "REG", "REG ", 3 }, { "DIR", "DIR ", 3 },
+	{ "CHR", "CHR ", 3 }, { "BLK", "BLK ", 3 }, { "FIFO", "FIFO", 4 },
+	{ "SOCK", "SOCK", 4 }, { "LNK", "LNK ", 3 }, { "?", "?   ", 1 },
+};
+
+static __always_inline const struct file_type *file_type(struct file *file)
 {
 	struct inode *inode = file->f_inode;
 	umode_t fmt = inode->i_mode & S_IFMT;
+	__u32 i = 8;		/* ? */
 
-	if (!fmt || (inode->i_flags & S_ANON_INODE))
-		return "anon";
 	switch (fmt) {
-	case S_IFREG:	return "REG";
-	case S_IFDIR:	return "DIR";
-	case S_IFCHR:	return "CHR";
-	case S_IFBLK:	return "BLK";
-	case S_IFIFO:	return "FIFO";
-	case S_IFSOCK:	return "SOCK";
-	case S_IFLNK:	return "LNK";
+	case S_IFREG:	i = 1; break;
+	case S_IFDIR:	i = 2; break;
+	case S_IFCHR:	i = 3; break;
+	case S_IFBLK:	i = 4; break;
+	case S_IFIFO:	i = 5; break;
+	case S_IFSOCK:	i = 6; break;
+	case S_IFLNK:	i = 7; break;
 	}
-	return "?";
+	if (!fmt || (inode->i_flags & S_ANON_INODE))
+		i = 0;
+	return &file_types[i];
 }
 
 static __always_inline void print_header(struct seq_file *seq)
@@ -60,22 +73,60 @@ static __always_inline void print_header(struct seq_file *seq)
 		    "");
 }
 
-static __always_inline void print_file(struct seq_file *seq, struct task_struct *task,
-				       const char *name, __u32 fd, struct file *file)
+/* The type, padded to 4 in the table. */
+static __always_inline __u32 put_type(struct view_buf *b, __u32 n, struct file *file)
 {
-	struct view_buf *buf = view_buf();
+	const struct file_type *t = file_type(file);
+
+	if (format == VIEW_FORMAT_TABLE) {
+		VIEW_COPY(&b->out[VIEW_AT(n)], t->padded, 4);
+		return n + 4;
+	}
+	VIEW_COPY(&b->out[VIEW_AT(n)], t->name, 4);
+	return n + t->len;
+}
+
+/* The row, staged in the reader's scratch b. */
+static __always_inline void print_file(struct seq_file *seq, struct view_buf *b,
+				       struct task_struct *task, const char *name,
+				       __u32 fd, struct file *file)
+{
+	__u32 n, start;
+	long len;
+
+	n = view_put_open(b, "{\"pid\":");
+	n = view_put_s(b, n, task->tgid, VIEW_W(7));
+	n = view_put_key(b, n, ",\"comm\":");
+	start = n;
+	n = view_put_str(seq, b, n, view_load(b, name));
+	if (format == VIEW_FORMAT_TABLE && n >= start && n - start < VIEW_COMM_LEN)
+		n = view_put_pad(b, n, VIEW_COMM_LEN - (n - start));
+	n = view_put_key(b, n, ",\"fd\":");
+	n = view_put_u(b, n, fd, VIEW_W(5));
+	n = view_put_key(b, n, ",\"type\":\"");
+	n = put_type(b, n, file);
+	if (format == VIEW_FORMAT_JSON)
+		n = view_put_c(b, n, '"');
+	n = view_put_key(b, n, ",\"name\":");
+	len = bpf_d_path((struct path *)&file->f_path, b->str, VIEW_STR_MAX);
+	n = view_put_str(seq, b, n, len > 0 ? len - 1 : 0);
+	view_row_end(seq, b, n);
+}
+
+/* The row through printf, without the scratch: empty comm and name. */
+static __always_inline void print_file_slow(struct seq_file *seq, struct task_struct *task,
+					    __u32 fd, struct file *file)
+{
+	struct view_buf *buf = NULL;
 	__u32 n;
-	long len = 0;
 
 	VIEW_PRINTF(seq, "%7d ", "%d,", "{\"pid\":%d,\"comm\":", task->tgid);
-	n = view_kstr(seq, buf, name);
+	n = view_str(seq, buf, 0);
 	if (format == VIEW_FORMAT_TABLE)
 		view_pad(seq, n, VIEW_COMM_LEN);
 	VIEW_PRINTF(seq, " %5u %-4s ", ",%u,%s,", ",\"fd\":%u,\"type\":\"%s\",\"name\":",
-		    fd, file_type(file));
-	if (buf)
-		len = bpf_d_path((struct path *)&file->f_path, buf->str, VIEW_STR_MAX);
-	view_str(seq, buf, len > 0 ? len - 1 : 0);
+		    fd, file_type(file)->name);
+	view_str(seq, buf, 0);
 	VIEW_PRINTF(seq, "\n", "\n", "}\n");
 }
 
@@ -86,6 +137,7 @@ int files(struct bpf_iter__task_file *ctx)
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
 	char name[VIEW_COMM_LEN];
+	struct view_buf *buf;
 
 	view_keep_alive(ctx->meta, file);
 	if (view_header_due(ctx->meta, file))
@@ -93,7 +145,12 @@ int files(struct bpf_iter__task_file *ctx)
 	if (!task || !file)
 		return 0;
 	view_task_comm(task, name);
-	if (view_comm_match(name))
-		print_file(seq, task, name, ctx->fd, file);
+	if (!view_comm_match(name))
+		return 0;
+	buf = view_buf();
+	if (buf)
+		print_file(seq, buf, task, name, ctx->fd, file);
+	else
+		print_file_slow(seq, task, ctx->fd, file);
 	return 0;
 }

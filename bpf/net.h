@@ -515,10 +515,7 @@ static __always_inline void net_inet_row(struct seq_file *seq, const struct net_
 	n = view_put_u(b, n, uid, VIEW_W(5));
 	n = view_put_key(b, n, ",\"inode\":");
 	n = view_put_u(b, n, ino, VIEW_W(10));
-	if (format == VIEW_FORMAT_JSON)
-		n = view_put_c(b, n, '}');
-	n = view_put_c(b, n, '\n');
-	view_row_write(seq, b, n);
+	view_row_end(seq, b, n);
 }
 
 #endif /* NET_INET */

@@ -167,10 +167,7 @@ static __always_inline void print_task(struct seq_file *seq, struct task_struct 
 	n = view_put_cs(b, n, start, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
 	n = view_put_str(seq, b, n, view_load(b, name));
-	if (format == VIEW_FORMAT_JSON)
-		n = view_put_c(b, n, '}');
-	n = view_put_c(b, n, '\n');
-	view_row_write(seq, b, n);
+	view_row_end(seq, b, n);
 }
 
 SEC("iter/task")

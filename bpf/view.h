@@ -361,6 +361,78 @@ static long view_emit_char(__u32 i, void *data)
 	return 0;
 }
 
+/*
+ * Whether a string needs no escaping in the format, 8 bytes at a time (word
+ * tests from "Bit Twiddling Hacks": any byte below n, any byte equal to c):
+ *   table  no control character (below 0x20, or 0x7f)
+ *   csv    no , " CR or LF
+ *   json   printable ASCII without " and \ (other bytes need the UTF-8 check)
+ */
+#define VIEW_ONES		0x0101010101010101ULL
+#define VIEW_HIGHS		0x8080808080808080ULL
+#define VIEW_ANY_BELOW(x, n)	(((x) - VIEW_ONES * (n)) & ~(x) & VIEW_HIGHS)
+#define VIEW_ANY_EQ(x, c)	VIEW_ANY_BELOW((x) ^ (VIEW_ONES * (c)), 1)
+
+static __always_inline bool view_word_plain(__u64 x)
+{
+	if (format == VIEW_FORMAT_CSV)
+		return !(VIEW_ANY_EQ(x, ',') | VIEW_ANY_EQ(x, '"') |
+			 VIEW_ANY_EQ(x, '\n') | VIEW_ANY_EQ(x, '\r'));
+	if (format == VIEW_FORMAT_JSON && ((x & VIEW_HIGHS) | VIEW_ANY_EQ(x, '"') |
+					   VIEW_ANY_EQ(x, '\\')))
+		return false;
+	return !(VIEW_ANY_BELOW(x, 0x20) | VIEW_ANY_EQ(x, 0x7f));
+}
+
+/* Word i of buf->str[0..len) (bpf_loop callback): clears e->quote, which
+ * view_plain_str() sets, if it needs escaping.  Bytes past len count as
+ * plain. */
+static long view_plain_word(__u32 i, void *data)
+{
+	struct view_emit *e = data;
+	__u64 k = (__u64)i * 8, x, keep;
+
+	barrier_var(k);
+	if (k > VIEW_STR_MAX - 8 || k >= e->len)
+		return 1;
+	x = *(__u64 *)&e->buf->str[k];
+	if (e->len - k < 8) {
+		keep = (1ULL << ((e->len - k) * 8)) - 1;
+		x = (x & keep) | (VIEW_ONES * 'a' & ~keep);
+	}
+	e->quote = view_word_plain(x);
+	return !e->quote;
+}
+
+/* Whether buf->str[0..len) needs no escaping in the format. */
+static __always_inline bool view_plain_str(struct view_buf *buf, __u32 len)
+{
+	struct view_emit e = { .buf = buf, .len = len, .quote = true };
+
+	if (len > VIEW_STR_MAX)
+		return false;
+	bpf_loop((len + 7) / 8, view_plain_word, &e, 0);
+	return e.quote;
+}
+
+/* buf->str[0..len) as it is, in quotes for json: a string view_plain_str()
+ * passed.  Returns the bytes written. */
+static __always_inline __u32 view_plain_write(struct seq_file *seq, struct view_buf *buf,
+					      __u32 len)
+{
+	__u64 n = len;
+	char q = '"';
+
+	barrier_var(n);
+	if (format == VIEW_FORMAT_JSON)
+		bpf_seq_write(seq, &q, 1);
+	if (n > 0 && n <= VIEW_STR_MAX)
+		bpf_seq_write(seq, buf->str, n);
+	if (format == VIEW_FORMAT_JSON)
+		bpf_seq_write(seq, &q, 1);
+	return len + (format == VIEW_FORMAT_JSON ? 2 : 0);
+}
+
 static __always_inline void view_quote(struct seq_file *seq)
 {
 	char q = '"';
@@ -380,6 +452,8 @@ static __always_inline __u32 view_str(struct seq_file *seq, struct view_buf *buf
 
 	if (e.len > VIEW_STR_MAX)
 		e.len = VIEW_STR_MAX;
+	if (buf && view_plain_str(buf, e.len))
+		return view_plain_write(seq, buf, e.len);
 	if (format == VIEW_FORMAT_CSV && buf)
 		bpf_loop(e.len, view_csv_scan, &e, 0);
 	quote = format == VIEW_FORMAT_JSON || e.quote;
@@ -602,6 +676,27 @@ static __always_inline bool view_plain(const char *str, __u32 len)
 }
 #endif
 
+/* Write the row staged in buf->out[0..n). */
+static __always_inline void view_row_write(struct seq_file *seq, struct view_buf *buf,
+					   __u32 n)
+{
+	__u64 len = n;
+
+	barrier_var(len);
+	if (len > 0 && len <= VIEW_OUT_MAX)
+		bpf_seq_write(seq, buf->out, len);
+}
+
+/* End the row ('}' in json, a newline) and write it. */
+static __always_inline void view_row_end(struct seq_file *seq, struct view_buf *buf,
+					 __u32 n)
+{
+	if (format == VIEW_FORMAT_JSON)
+		n = view_put_c(buf, n, '}');
+	n = view_put_c(buf, n, '\n');
+	view_row_write(seq, buf, n);
+}
+
 /*
  * buf->str[0..len) as a field (view_str()'s escaping), staged after the row
  * so far.  Staging may write out a full buffer in the middle; the rest of the
@@ -628,6 +723,13 @@ static __always_inline __u32 view_put_str(struct seq_file *seq, struct view_buf 
 		return n;
 	}
 #endif
+	/* A longer one that needs no escaping (most paths): the row so far,
+	 * then the string from where it is. */
+	if (view_plain_str(buf, e.len)) {
+		view_row_write(seq, buf, n);
+		view_plain_write(seq, buf, e.len);
+		return 0;
+	}
 	if (format == VIEW_FORMAT_CSV)
 		bpf_loop(e.len, view_csv_scan, &e, 0);
 	quote = format == VIEW_FORMAT_JSON || e.quote;
@@ -639,16 +741,6 @@ static __always_inline __u32 view_put_str(struct seq_file *seq, struct view_buf 
 	return e.n;
 }
 
-/* Write the row staged in buf->out[0..n). */
-static __always_inline void view_row_write(struct seq_file *seq, struct view_buf *buf,
-					   __u32 n)
-{
-	__u64 len = n;
-
-	barrier_var(len);
-	if (len > 0 && len <= VIEW_OUT_MAX)
-		bpf_seq_write(seq, buf->out, len);
-}
 #endif /* VIEW_ROW */
 
 #endif /* BPFVIEWS_VIEW_H */
