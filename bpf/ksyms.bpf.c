@@ -30,6 +30,7 @@
  */
 #define VIEW_NO_COMM
 #define VIEW_STR_MAX	512	/* KSYM_NAME_LEN */
+#define VIEW_ROW
 #include "view.h"
 #include "filters.h"
 
@@ -77,20 +78,32 @@ static __always_inline void print_header(struct seq_file *seq)
 		VIEW_PRINTF(seq, "T MODULE           NAME\n", "type,module,name\n", "");
 }
 
+/*
+ * The row: the address through printf (only with addresses = yes), the rest
+ * staged in buf (whose str holds the name) and written whole.  Module names
+ * need no escaping: letters, digits, '_' and '-'.
+ */
 static __always_inline void print_ksym(struct seq_file *seq, struct kallsym_iter *k,
 				       struct view_buf *buf, __u32 len, char type,
-				       const char *mod)
+				       const char *mod, __u32 mod_len)
 {
+	__u32 n;
+
 	if (addresses)
 		VIEW_PRINTF(seq, "%016lx ", "%016lx,", "{\"address\":\"%016lx\",",
 			    k->show_value ? k->value : 0);
-	else if (format == VIEW_FORMAT_JSON)
-		BPF_SEQ_PRINTF(seq, "{");
-	/* module names need no escaping: letters, digits, '_' and '-' */
-	VIEW_PRINTF(seq, "%c %-16s ", "%c,%s,", "\"type\":\"%c\",\"module\":\"%s\",\"name\":",
-		    type, mod);
-	view_str(seq, buf, len);
-	VIEW_PRINTF(seq, "\n", "\n", "}\n");
+	n = format != VIEW_FORMAT_JSON ? 0 :
+	    addresses ? view_put_lit(buf, 0, "\"type\":\"") : view_put_lit(buf, 0, "{\"type\":\"");
+	n = view_put_c(buf, n, type);
+	n = view_put_key(buf, n, "\",\"module\":\"");
+	VIEW_COPY(&buf->out[VIEW_AT(n)], mod, MODULE_NAME_LEN);
+	n += mod_len < MODULE_NAME_LEN ? mod_len : MODULE_NAME_LEN - 1;
+	barrier_var(n);		/* keep the masks of the puts below */
+	if (format == VIEW_FORMAT_TABLE)
+		n = view_put_pad(buf, n, mod_len < 16 ? 16 - mod_len : 0);
+	n = view_put_key(buf, n, "\",\"name\":");
+	n = view_put_str(seq, buf, n, len);
+	view_row_end(seq, buf, n);
 }
 
 SEC("iter/ksym")
@@ -98,10 +111,11 @@ int ksyms(struct bpf_iter__ksym *ctx)
 {
 	struct seq_file *seq = ctx->meta->seq;
 	struct kallsym_iter *k = ctx->ksym;
-	char mod[MODULE_NAME_LEN] = "kernel";
+	char mod[MODULE_NAME_LEN] __attribute__((aligned(8))) = "kernel";
 	struct view_buf *buf;
 	bool in_module;
-	__u32 len;
+	__u32 len, mod_len = 6;
+	long r;
 
 	view_keep_alive(ctx->meta, k);
 	if (!k || after_last(ctx, k)) {
@@ -118,9 +132,11 @@ int ksyms(struct bpf_iter__ksym *ctx)
 	if (!len || !FILTER_PREFIX(prefix, buf->str))
 		return 0;
 	in_module = k->module_name[0];
-	if (in_module)
-		bpf_probe_read_kernel_str(mod, sizeof(mod), k->module_name);
+	if (in_module) {
+		r = bpf_probe_read_kernel_str(mod, sizeof(mod), k->module_name);
+		mod_len = r > 0 ? r - 1 : 0;
+	}
 	if (FILTER_NAME(module, mod))
-		print_ksym(seq, k, buf, len, type_letter(k, in_module), mod);
+		print_ksym(seq, k, buf, len, type_letter(k, in_module), mod, mod_len);
 	return 0;
 }
