@@ -99,8 +99,8 @@ static __always_inline void print_file(struct seq_file *seq, struct view_buf *b,
 	n = view_put_key(b, n, ",\"comm\":");
 	start = n;
 	n = view_put_str(seq, b, n, view_load(b, name));
-	if (format == VIEW_FORMAT_TABLE && n >= start && n - start < VIEW_COMM_LEN)
-		n = view_put_pad(b, n, VIEW_COMM_LEN - (n - start));
+	if (format == VIEW_FORMAT_TABLE)	/* n < start: staging was written out */
+		n = view_put_fill(b, n, n >= start ? n - start : VIEW_COMM_LEN, VIEW_COMM_LEN);
 	n = view_put_key(b, n, ",\"fd\":");
 	n = view_put_u(b, n, fd, VIEW_W(5));
 	n = view_put_key(b, n, ",\"type\":\"");

@@ -100,7 +100,7 @@ static __always_inline void print_ksym(struct seq_file *seq, struct kallsym_iter
 	n += mod_len < MODULE_NAME_LEN ? mod_len : MODULE_NAME_LEN - 1;
 	barrier_var(n);		/* keep the masks of the puts below */
 	if (format == VIEW_FORMAT_TABLE)
-		n = view_put_pad(buf, n, mod_len < 16 ? 16 - mod_len : 0);
+		n = view_put_fill(buf, n, mod_len, 16);
 	n = view_put_key(buf, n, "\",\"name\":");
 	n = view_put_str(seq, buf, n, len);
 	view_row_end(seq, buf, n);

@@ -340,7 +340,7 @@ static __always_inline __u32 net_put_addr(struct view_buf *b, __u32 n,
 static __always_inline __u32 net_put_end(struct view_buf *b, __u32 n, __u16 fam,
 					 const struct net_text *t, __u32 len, __u16 port)
 {
-	__u32 start = n, w;
+	__u32 start = n;
 
 	if (fam == AF_INET6)
 		n = view_put_c(b, n, '[');
@@ -352,8 +352,7 @@ static __always_inline __u32 net_put_end(struct view_buf *b, __u32 n, __u16 fam,
 		n = view_put_u(b, n, port, 0);
 	else
 		n = view_put_c(b, n, '*');
-	w = n - start;
-	n = view_put_pad(b, n, w < 28 ? 28 - w : 0);
+	n = view_put_fill(b, n, n - start, 28);
 	return view_put_c(b, n, ' ');
 }
 
@@ -375,7 +374,7 @@ static __always_inline void net_inet_row(struct seq_file *seq, const struct net_
 	if (format == VIEW_FORMAT_JSON)
 		n = view_put_c(b, n, '"');
 	else if (format == VIEW_FORMAT_TABLE)
-		n = view_put_pad(b, n, len < 10 ? 10 - len : 0);
+		n = view_put_fill(b, n, len, 10);
 	n = view_put_key(b, n, ",\"recv_q\":");
 	n = view_put_u(b, n, recvq, VIEW_W(6));
 	n = view_put_key(b, n, ",\"send_q\":");

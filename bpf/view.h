@@ -34,6 +34,7 @@ _Static_assert(!(VIEW_OUT_MAX & (VIEW_OUT_MAX - 1)), "VIEW_OUT_MAX: a power of 2
 #define VIEW_STR_MAX	VIEW_COMM_LEN
 #endif
 _Static_assert(!(VIEW_STR_MAX & (VIEW_STR_MAX - 1)), "VIEW_STR_MAX: a power of 2");
+_Static_assert(VIEW_STR_MAX >= VIEW_COMM_LEN, "VIEW_STR_MAX: room for a task name");
 
 char _license[] SEC("license") = "GPL";
 
@@ -227,7 +228,7 @@ struct view_emit {
 	__u32 n;	/* bytes staged in buf->out */
 	__u32 cont;	/* json: continuation bytes of a checked UTF-8 char */
 	__u32 total;	/* bytes written so far */
-	bool quote;	/* csv: the field needs quotes */
+	bool plain;	/* the string needs no escaping (so far) */
 };
 
 static __always_inline void view_flush(struct view_emit *e)
@@ -240,21 +241,6 @@ static __always_inline void view_flush(struct view_emit *e)
 		bpf_seq_write(e->seq, e->buf->out, n);
 	e->total += n;
 	e->n = 0;
-}
-
-/* csv: whether byte i makes the field need quotes (bpf_loop callback). */
-static long view_csv_scan(__u32 i, void *data)
-{
-	struct view_emit *e = data;
-	__u64 k = i;
-	char c;
-
-	barrier_var(k);
-	if (k >= VIEW_STR_MAX)
-		return 1;
-	c = e->buf->str[k];
-	e->quote = c == ',' || c == '"' || c == '\n' || c == '\r';
-	return e->quote;
 }
 
 /* Length of the valid UTF-8 sequence at str[i], 0 if it is not one. */
@@ -395,7 +381,7 @@ static __always_inline __u64 view_word(const char *s, __u64 len)
 	return (x & keep) | (VIEW_ONES * 'a' & ~keep);
 }
 
-/* Word i of buf->str[0..len) (bpf_loop callback): clears e->quote, which
+/* Word i of buf->str[0..len) (bpf_loop callback): clears e->plain, which
  * view_plain_str() sets, if it needs escaping.  Bytes past len count as
  * plain. */
 static long view_plain_word(__u32 i, void *data)
@@ -406,19 +392,26 @@ static long view_plain_word(__u32 i, void *data)
 	barrier_var(k);
 	if (k > VIEW_STR_MAX - 8 || k >= e->len)
 		return 1;
-	e->quote = !view_word_escapes(view_word(&e->buf->str[k], e->len - k));
-	return !e->quote;
+	e->plain = !view_word_escapes(view_word(&e->buf->str[k], e->len - k));
+	return !e->plain;
 }
 
 /* Whether buf->str[0..len) needs no escaping in the format. */
 static __always_inline bool view_plain_str(struct view_buf *buf, __u32 len)
 {
-	struct view_emit e = { .buf = buf, .len = len, .quote = true };
+	struct view_emit e = { .buf = buf, .len = len, .plain = true };
 
 	if (len > VIEW_STR_MAX)
 		return false;
 	bpf_loop((len + 7) / 8, view_plain_word, &e, 0);
-	return e.quote;
+	return e.plain;
+}
+
+static __always_inline void view_quote(struct seq_file *seq)
+{
+	char q = '"';
+
+	bpf_seq_write(seq, &q, 1);
 }
 
 /* buf->str[0..len) as it is, in quotes for json: a string view_plain_str()
@@ -427,23 +420,15 @@ static __always_inline __u32 view_plain_write(struct seq_file *seq, struct view_
 					      __u32 len)
 {
 	__u64 n = len;
-	char q = '"';
 
 	barrier_var(n);
 	if (format == VIEW_FORMAT_JSON)
-		bpf_seq_write(seq, &q, 1);
+		view_quote(seq);
 	if (n > 0 && n <= VIEW_STR_MAX)
 		bpf_seq_write(seq, buf->str, n);
 	if (format == VIEW_FORMAT_JSON)
-		bpf_seq_write(seq, &q, 1);
+		view_quote(seq);
 	return len + (format == VIEW_FORMAT_JSON ? 2 : 0);
-}
-
-static __always_inline void view_quote(struct seq_file *seq)
-{
-	char q = '"';
-
-	bpf_seq_write(seq, &q, 1);
 }
 
 /*
@@ -460,9 +445,8 @@ static __always_inline __u32 view_str(struct seq_file *seq, struct view_buf *buf
 		e.len = VIEW_STR_MAX;
 	if (buf && view_plain_str(buf, e.len))
 		return view_plain_write(seq, buf, e.len);
-	if (format == VIEW_FORMAT_CSV && buf)
-		bpf_loop(e.len, view_csv_scan, &e, 0);
-	quote = format == VIEW_FORMAT_JSON || e.quote;
+	/* csv: a string that needs escaping needs the quotes */
+	quote = format == VIEW_FORMAT_JSON || (format == VIEW_FORMAT_CSV && buf);
 	if (quote)
 		view_quote(seq);
 	if (buf) {
@@ -646,6 +630,13 @@ static __always_inline __u32 view_put_pad(struct view_buf *b, __u32 n, __u32 pad
 	return n + (pad > 32 ? 32 : pad);
 }
 
+/* Spaces after a field of used bytes, up to width (view_pad() of a row). */
+static __always_inline __u32 view_put_fill(struct view_buf *b, __u32 n, __u32 used,
+					   __u32 width)
+{
+	return view_put_pad(b, n, used < width ? width - used : 0);
+}
+
 /* Centiseconds as seconds with 2 decimals, the integer part right-aligned
  * to width (as "%*llu.%02llu" of cs / 100, cs % 100). */
 static __always_inline __u32 view_put_cs(struct view_buf *b, __u32 n, __u64 cs,
@@ -659,7 +650,6 @@ static __always_inline __u32 view_put_cs(struct view_buf *b, __u32 n, __u64 cs,
 	return view_put_c(b, n, '0' + c % 10);
 }
 
-#if VIEW_STR_MAX >= VIEW_COMM_LEN
 /* Whether str[0..len), len <= VIEW_COMM_LEN, is written as is in the format
  * (json: and needs only the quotes; csv: and needs none): two words, no
  * branch per byte, which the verifier would walk. */
@@ -670,7 +660,6 @@ static __always_inline bool view_plain(const char *str, __u32 len)
 	return !(view_word_escapes(view_word(str, l)) |
 		 view_word_escapes(view_word(str + 8, l > 8 ? l - 8 : 0)));
 }
-#endif
 
 /* Write the row staged in buf->out[0..n). */
 static __always_inline void view_row_write(struct seq_file *seq, struct view_buf *buf,
@@ -706,29 +695,27 @@ static __always_inline __u32 view_put_str(struct seq_file *seq, struct view_buf 
 
 	if (e.len > VIEW_STR_MAX)
 		e.len = VIEW_STR_MAX;
-#if VIEW_STR_MAX >= VIEW_COMM_LEN
 	/* A short string that needs no escaping (most task names): copied
 	 * whole, without a callback per byte. */
-	if (e.len <= VIEW_COMM_LEN && view_plain(buf->str, e.len)) {
-		if (format == VIEW_FORMAT_JSON)
-			n = view_put_c(buf, n, '"');
-		VIEW_COPY(&buf->out[VIEW_AT(n)], buf->str, VIEW_COMM_LEN);
-		n += e.len;
-		if (format == VIEW_FORMAT_JSON)
-			n = view_put_c(buf, n, '"');
-		return n;
-	}
-#endif
-	/* A longer one that needs no escaping (most paths): the row so far,
-	 * then the string from where it is. */
-	if (view_plain_str(buf, e.len)) {
+	if (e.len <= VIEW_COMM_LEN) {
+		if (view_plain(buf->str, e.len)) {
+			if (format == VIEW_FORMAT_JSON)
+				n = view_put_c(buf, n, '"');
+			VIEW_COPY(&buf->out[VIEW_AT(n)], buf->str, VIEW_COMM_LEN);
+			n += e.len;
+			if (format == VIEW_FORMAT_JSON)
+				n = view_put_c(buf, n, '"');
+			return n;
+		}
+	} else if (view_plain_str(buf, e.len)) {
+		/* A longer one that needs no escaping (most paths): the row
+		 * so far, then the string from where it is. */
 		view_row_write(seq, buf, n);
 		view_plain_write(seq, buf, e.len);
 		return 0;
 	}
-	if (format == VIEW_FORMAT_CSV)
-		bpf_loop(e.len, view_csv_scan, &e, 0);
-	quote = format == VIEW_FORMAT_JSON || e.quote;
+	/* csv: a string that needs escaping needs the quotes */
+	quote = format == VIEW_FORMAT_JSON || format == VIEW_FORMAT_CSV;
 	if (quote)
 		e.n = view_put_c(buf, e.n, '"');
 	bpf_loop(e.len, view_emit_char, &e, 0);
