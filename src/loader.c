@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "builtin.h"
+#include "elfbtf.h"
 #include "loader.h"
 #include "log.h"
 #include "maplayout.h"
@@ -133,19 +134,19 @@ static void object_name(const char *path, char *buf, size_t len)
 	buf[strcspn(buf, ".")] = '\0';
 }
 
-static int open_object(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+/* Opens the object; *data and *size are its bytes. */
+static int open_object(const struct view_conf *v, struct view_prog *vp, const void **data,
+		       size_t *size, char *err, size_t errlen)
 {
 	const struct builtin_object *b = NULL;
-	const void *data;
 	char why[512], name[64];
-	size_t size = 0;
 
 	if (v->object) {
 		if (trust_check(v->object, why, sizeof(why))) {
 			view_err(v, key_line(v, "object"), err, errlen, "object %s", why);
 			return -EPERM;
 		}
-		data = vp->file_data = read_object(v->object, &size);
+		*data = vp->file_data = read_object(v->object, size);
 		object_name(v->object, name, sizeof(name));
 	} else {
 		b = builtin_find(v->program);
@@ -155,18 +156,18 @@ static int open_object(const struct view_conf *v, struct view_prog *vp, char *er
 			vp->manifest_error = true;
 			return -ENOENT;
 		}
-		data = b->data;
-		size = b->size;
+		*data = b->data;
+		*size = b->size;
 		snprintf(name, sizeof(name), "%s", b->name);
 	}
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = name);
-	vp->obj = data ? bpf_object__open_mem(data, size, &opts) : NULL;
+	vp->obj = *data ? bpf_object__open_mem(*data, *size, &opts) : NULL;
 	if (!vp->obj) {
 		view_err(v, b ? v->line : key_line(v, "object"), err, errlen, "cannot open %s %s: %s",
 			 b ? "built-in" : "object", b ? b->name : v->object, strerror(errno));
 		return errno ? -errno : -EINVAL;
 	}
-	vp->stamp = digest_bytes(DIGEST_INIT, data, size);
+	vp->stamp = digest_bytes(DIGEST_INIT, *data, *size);
 	return 0;
 }
 
@@ -406,13 +407,58 @@ static int check_addresses(const struct view_conf *v, struct view_prog *vp, char
 	return -EPERM;
 }
 
+/*
+ * Opens the object again from its bytes with the stamp in its BTF (see
+ * elfbtf.c for why not into the opened object's), with the first one's
+ * initial data (the parameters set) and program choice.
+ */
+static int reopen_stamped(const struct view_conf *v, struct view_prog *vp, const void *data,
+			  size_t size, const char *stamp_name)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = bpf_object__name(vp->obj));
+	struct bpf_object *obj = NULL;
+	struct bpf_program *prog = NULL;
+	struct bpf_map *map;
+	char ignored[256];
+	void *stamped;
+	size_t len, n;
+
+	if (elf_btf_add_int(data, size, stamp_name, &stamped, &len))
+		return -EINVAL;
+	obj = bpf_object__open_mem(stamped, len, &opts);
+	if (!obj)
+		goto fail;
+	bpf_object__for_each_map(map, obj) {
+		struct bpf_map *from = bpf_object__find_map_by_name(vp->obj, bpf_map__name(map));
+		const void *init = from && bpf_map__is_internal(map) ? bpf_map__initial_value(from, &n) : NULL;
+
+		if (init && bpf_map__set_initial_value(map, init, n))
+			goto fail;
+	}
+	/* the same choice as in the first: it succeeded there */
+	prog = pick_program(v, obj, ignored, sizeof(ignored));
+	if (!prog)
+		goto fail;
+	bpf_object__close(vp->obj);
+	free(vp->file_data);
+	vp->obj = obj;
+	vp->file_data = stamped;
+	vp->prog = prog;
+	vp->target = strchr(bpf_program__section_name(prog), '/') + 1;
+	return 0;
+fail:
+	bpf_object__close(obj);
+	free(stamped);
+	return -EINVAL;
+}
+
 /* Completes the stamp with the program, its initial data and link
  * parameters, and writes it into the object's BTF, which the kernel keeps
  * with the program. */
-static int stamp(struct view_prog *vp, char *err, size_t errlen)
+static int stamp(const struct view_conf *v, struct view_prog *vp, const void *data, size_t len,
+		 char *err, size_t errlen)
 {
 	const char *version = "bpfviews stamp 1";
-	struct btf *btf = (struct btf *)bpf_object__btf(vp->obj);
 	struct bpf_map *map;
 	char name[64];
 	__u64 h = digest_bytes(vp->stamp, version, strlen(version));
@@ -428,7 +474,7 @@ static int stamp(struct view_prog *vp, char *err, size_t errlen)
 	}
 	vp->stamp = h ? h : 1;
 	snprintf(name, sizeof(name), STAMP_PREFIX "%016llx", (unsigned long long)vp->stamp);
-	if (!btf || btf__add_int(btf, name, 1, 0) < 0) {
+	if (reopen_stamped(v, vp, data, len, name)) {
 		snprintf(err, errlen, "cannot stamp the program's BTF");
 		return -EINVAL;
 	}
@@ -443,12 +489,14 @@ bool view_prog_matches(const struct view_prog *vp, const struct view_state *pinn
 
 int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
+	const void *data = NULL;
+	size_t size = 0;
 	int rc;
 
 	memset(vp, 0, sizeof(*vp));
 	vp->cgroup_fd = vp->map_fd = -1;
 	capture_reset();
-	rc = open_object(v, vp, err, errlen);
+	rc = open_object(v, vp, &data, &size, err, errlen);
 	if (rc)
 		return rc;
 	vp->prog = pick_program(v, vp->obj, err, errlen);
@@ -462,7 +510,7 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 		rc = set_params(v, vp, err, errlen);
 	if (!rc)
 		rc = check_addresses(v, vp, err, errlen);
-	return rc ? rc : stamp(vp, err, errlen);
+	return rc ? rc : stamp(v, vp, data, size, err, errlen);
 }
 
 /* ---- loading and linking ---- */
