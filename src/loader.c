@@ -493,8 +493,7 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 	size_t size = 0;
 	int rc;
 
-	memset(vp, 0, sizeof(*vp));
-	vp->cgroup_fd = vp->map_fd = -1;
+	view_prog_reset(vp);
 	capture_reset();
 	rc = open_object(v, vp, &data, &size, err, errlen);
 	if (rc)
@@ -584,6 +583,12 @@ struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_p
 	return link;
 }
 
+void view_prog_reset(struct view_prog *vp)
+{
+	memset(vp, 0, sizeof(*vp));
+	vp->cgroup_fd = vp->map_fd = -1;
+}
+
 void view_prog_close(struct view_prog *vp)
 {
 	if (vp->cgroup_fd >= 0)
@@ -592,5 +597,5 @@ void view_prog_close(struct view_prog *vp)
 		close(vp->map_fd);
 	bpf_object__close(vp->obj);
 	free(vp->file_data);
-	memset(vp, 0, sizeof(*vp));
+	view_prog_reset(vp);
 }

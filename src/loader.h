@@ -39,6 +39,8 @@ int view_prog_state(const struct view_prog *vp, struct view_state *st);
 /* Creates the iterator link, with the view's link parameters. NULL + errno. */
 struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_prog *vp,
 				  char *err, size_t errlen);
+/* Empty: nothing opened, no descriptor (what view_prog_close() leaves). */
+void view_prog_reset(struct view_prog *vp);
 void view_prog_close(struct view_prog *vp);
 
 /* libbpf's messages go through here: printed at -vv, and the last load's

@@ -100,6 +100,8 @@ static int session_open(struct session *s)
 	s->progs = calloc(s->m.nviews + 1, sizeof(*s->progs));
 	s->wants = calloc(s->m.nviews + 1, sizeof(*s->wants));
 	s->errors = calloc(s->m.nviews + 1, sizeof(*s->errors));
+	for (int i = 0; s->progs && i < s->m.nviews; i++)
+		view_prog_reset(&s->progs[i]);	/* closing an unopened slot closes nothing */
 	if (rc || check_selection(&s->m))
 		return EXIT_USAGE;
 	for (int i = 0; i < s->m.nviews; i++)
