@@ -2,6 +2,8 @@
 #ifndef BPFVIEWS_COMMANDS_H
 #define BPFVIEWS_COMMANDS_H
 
+#include <stdbool.h>
+
 /* Exit status: 0 all good, 1 a view failed or is not in sync, 2 usage or manifest error. */
 enum { EXIT_OK = 0, EXIT_VIEW = 1, EXIT_USAGE = 2 };
 

@@ -1,26 +1,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "log.h"
 
 int log_level = LOG_DEFAULT;
 bool log_json;
-
-void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static void emit(const char *level, const char *fmt, va_list ap)
 {

@@ -15,7 +15,4 @@ __attribute__((format(printf, 1, 2))) void pr_warn(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void pr_info(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void pr_debug(const char *fmt, ...);
 
-/* Writes S as a JSON string literal, quotes included. */
-void json_string(FILE *f, const char *s);
-
 #endif

@@ -8,6 +8,7 @@
 
 #include "builtin.h"
 #include "commands.h"
+#include "json.h"
 #include "log.h"
 #include "params.h"
 
@@ -25,7 +26,7 @@ static const char *doc_string(struct bpf_object *obj, const char *name)
 
 struct listing {
 	struct bpf_object *obj;
-	bool first;
+	struct json *j;		/* JSON output, or NULL */
 };
 
 static int print_param(const struct param_var *var, void *ctx)
@@ -38,18 +39,15 @@ static int print_param(const struct param_var *var, void *ctx)
 	params_type_name(btf, var, type, sizeof(type));
 	if (data)
 		params_format(btf, var, data, def, sizeof(def));
-	if (opts.json) {
-		printf("%s{\"name\":", l->first ? "" : ",");
-		json_string(stdout, var->name);
-		printf(",\"type\":");
-		json_string(stdout, type);
-		printf(",\"default\":");
-		json_string(stdout, def);
-		printf("}");
+	if (l->j) {
+		json_object_open(l->j);
+		json_field_str(l->j, "name", var->name);
+		json_field_str(l->j, "type", type);
+		json_field_str(l->j, "default", def);
+		json_object_close(l->j);
 	} else {
 		printf("  %-12s %-24s default: %s\n", var->name, type, def[0] ? def : "(empty)");
 	}
-	l->first = false;
 	return 0;
 }
 
@@ -60,12 +58,12 @@ static const char *iterator_of(struct bpf_object *obj)
 	return p ? strchr(bpf_program__section_name(p), '/') + 1 : "?";
 }
 
-static int show_program(const struct builtin_object *b, bool detail, bool first)
+/* One program: a line, its detail, or a JSON object on J. */
+static int show_program(const struct builtin_object *b, bool detail, struct json *j)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, o, .object_name = b->name);
 	struct bpf_object *obj = bpf_object__open_mem(b->data, b->size, &o);
-	struct listing l = { .obj = obj, .first = true };
-
+	struct listing l = { .obj = obj, .j = j };
 	const char *summary, *columns;
 
 	if (!obj) {
@@ -74,15 +72,17 @@ static int show_program(const struct builtin_object *b, bool detail, bool first)
 	}
 	summary = doc_string(obj, "view_summary");
 	columns = doc_string(obj, "view_columns");
-	if (opts.json) {
-		printf("%s{\"name\":\"%s\",\"iterator\":\"%s\",\"summary\":", first ? "" : ",", b->name,
-		       iterator_of(obj));
-		json_string(stdout, summary);
-		printf(",\"columns\":");
-		json_string(stdout, columns);
-		printf(",\"parameters\":[");
+	if (j) {
+		json_object_open(j);
+		json_field_str(j, "name", b->name);
+		json_field_str(j, "iterator", iterator_of(obj));
+		json_field_str(j, "summary", summary);
+		json_field_str(j, "columns", columns);
+		json_key(j, "parameters");
+		json_array_open(j);
 		params_foreach(bpf_object__btf(obj), print_param, &l);
-		printf("]}");
+		json_array_close(j);
+		json_object_close(j);
 	} else if (!detail) {
 		printf("%-12s %-12s %s\n", b->name, iterator_of(obj), summary);
 	} else {
@@ -97,6 +97,7 @@ static int show_program(const struct builtin_object *b, bool detail, bool first)
 int do_programs(int argc, char **argv)
 {
 	const struct builtin_object *b;
+	struct json j, *jp = opts.json ? &j : NULL;
 	int rc = 0;
 
 	if (argc > 2) {
@@ -109,18 +110,22 @@ int do_programs(int argc, char **argv)
 			pr_err("no built-in program '%s' (bpfviews programs lists them)", argv[1]);
 			return EXIT_USAGE;
 		}
-		rc = show_program(b, true, true);
-		if (opts.json)
-			printf("\n");
+		json_begin(&j, stdout);
+		rc = show_program(b, true, jp);
+		if (jp)
+			json_end(jp);
 		return rc ? EXIT_VIEW : EXIT_OK;
 	}
-	if (opts.json)
-		printf("[");
+	json_begin(&j, stdout);
+	if (jp)
+		json_array_open(jp);
 	else
 		printf("%-12s %-12s %s\n", "PROGRAM", "ITERATOR", "WHAT");
 	for (b = builtin_objects; b->name; b++)
-		rc |= show_program(b, false, b == builtin_objects);
-	if (opts.json)
-		printf("]\n");
+		rc |= show_program(b, false, jp);
+	if (jp) {
+		json_array_close(jp);
+		json_end(jp);
+	}
 	return rc ? EXIT_VIEW : EXIT_OK;
 }

@@ -1,0 +1,134 @@
+/* apply: make the root match the manifest. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "commands.h"
+#include "log.h"
+#include "session.h"
+
+static int pin_view(struct session *s, const struct step *st, char *err, size_t errlen)
+{
+	const struct view_conf *v = &s->m.views[st->want];
+	struct bpf_link *link = view_prog_attach(v, &s->progs[st->want], err, errlen);
+	int rc;
+
+	if (!link)
+		return -errno;
+	rc = bpffs_pin(bpf_link__fd(link), opts.root, v->name, v->mode, v->uid, v->gid, err, errlen);
+	bpf_link__destroy(link);	/* the pin keeps the link alive */
+	return rc;
+}
+static int execute_step(struct session *s, const struct step *st)
+{
+	const struct view_conf *v = st->want >= 0 ? &s->m.views[st->want] : NULL;
+	char err[1024], changes[128];
+	int rc = 0;
+
+	change_names(st->changes, changes, sizeof(changes));
+	switch (st->kind) {
+	case STEP_KEEP:
+		pr_info("%s: in sync", st->name);
+		return 0;
+	case STEP_CREATE:
+	case STEP_REPLACE:
+		rc = pin_view(s, st, err, sizeof(err));
+		if (rc) {
+			pr_err("%s%s", err, st->kind == STEP_REPLACE ? "; the old view stays" : "");
+			return rc;
+		}
+		if (st->kind == STEP_CREATE)
+			printf("created %s\n", st->name);
+		else
+			printf("replaced %s (%s)\n", st->name, changes);
+		return 0;
+	case STEP_FIX_ATTRS:
+		rc = bpffs_set_attrs(opts.root, st->name, v->mode, v->uid, v->gid);
+		if (rc)
+			pr_err("[%s] cannot set mode and owner: %s", st->name, strerror(-rc));
+		else
+			printf("updated %s (%s)\n", st->name, changes);
+		return rc;
+	case STEP_REMOVE:
+	case STEP_CLEAN:
+		rc = bpffs_unpin(opts.root, st->name);
+		if (rc)
+			pr_err("cannot remove %s/%s: %s", opts.root, st->name, strerror(-rc));
+		else
+			printf("removed %s%s\n", st->kind == STEP_CLEAN ? "staging pin " : "", st->name);
+		return rc;
+	case STEP_FOREIGN:
+		pr_warn("%s/%s is not managed by bpfviews (%s); left alone", opts.root, st->name,
+			s->pins.v[st->pin].what);
+		return 0;
+	case STEP_BLOCKED:
+		pr_err("[%s] %s/%s is taken by something bpfviews does not manage (%s); remove it to pin the view",
+		       st->name, opts.root, st->name, s->pins.v[st->pin].what);
+		return -EEXIST;
+	case STEP_FAILED:
+		if (st->pin >= 0)
+			pr_err("[%s] not applied; the pinned view stays as it was", st->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void print_dry_step(const struct step *st)
+{
+	static const char *const verbs[] = {
+		[STEP_KEEP] = "keep", [STEP_CREATE] = "create", [STEP_REPLACE] = "replace",
+		[STEP_FIX_ATTRS] = "update", [STEP_REMOVE] = "remove", [STEP_CLEAN] = "remove staging pin",
+		[STEP_FOREIGN] = "leave foreign", [STEP_BLOCKED] = "blocked", [STEP_FAILED] = "failed",
+	};
+	char changes[128];
+
+	if (st->changes)
+		printf("%s %s (%s)\n", verbs[st->kind], st->name, change_names(st->changes, changes, sizeof(changes)));
+	else
+		printf("%s %s\n", verbs[st->kind], st->name);
+}
+
+int do_apply(int argc, char **argv)
+{
+	int dry_run = 0;
+	const struct option longopts[] = { { "dry-run", no_argument, &dry_run, 1 }, { 0 } };
+	struct session s = { 0 };
+	int rc, lock = -1, failed = 0;
+
+	if (session_args(&s, argc, argv, longopts))
+		return EXIT_USAGE;
+	rc = session_open(&s);
+	if (rc) {
+		pr_err("manifest has errors; nothing applied");
+		goto out;
+	}
+	rc = EXIT_VIEW;
+	if (session_prepare_root(!dry_run)) {
+		if (!dry_run)
+			goto out;
+	} else if (!dry_run && (lock = bpffs_lock(opts.root, true)) < 0) {
+		pr_err("cannot lock %s: %s", opts.root, strerror(-lock));
+		goto out;
+	}
+	if (access(opts.root, F_OK) == 0 && session_scan(&s))
+		goto out;
+	session_load(&s);
+	if (session_plan(&s))
+		goto out;
+	for (int i = 0; i < s.plan.n; i++) {
+		if (dry_run)
+			print_dry_step(&s.plan.v[i]);
+		else if (execute_step(&s, &s.plan.v[i]))
+			failed++;
+		if (dry_run && (s.plan.v[i].kind == STEP_FAILED || s.plan.v[i].kind == STEP_BLOCKED))
+			failed++;
+	}
+	rc = failed ? EXIT_VIEW : EXIT_OK;
+out:
+	if (lock >= 0)
+		close(lock);
+	session_free(&s);
+	return rc;
+}

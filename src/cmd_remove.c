@@ -1,0 +1,67 @@
+/* remove: unpin views this tool manages, by name or all of them. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "log.h"
+#include "session.h"
+
+static int remove_pin(const struct pin *p)
+{
+	int rc;
+
+	if (p->kind == PIN_FOREIGN) {
+		pr_err("%s/%s is not managed by bpfviews (%s); not removed", opts.root, p->name, p->what);
+		return -EPERM;
+	}
+	rc = bpffs_unpin(opts.root, p->name);
+	if (rc)
+		pr_err("cannot remove %s/%s: %s", opts.root, p->name, strerror(-rc));
+	else
+		printf("removed %s\n", p->name);
+	return rc;
+}
+
+int do_remove(int argc, char **argv)
+{
+	int all = 0;
+	const struct option longopts[] = { { "all", no_argument, &all, 1 }, { 0 } };
+	struct session s = { 0 };
+	int rc, lock, failed = 0;
+
+	if (session_args(&s, argc, argv, longopts))
+		return EXIT_USAGE;
+	if (!all == !s.only.n) {
+		pr_err("remove: name views to remove, or --all");
+		return EXIT_USAGE;
+	}
+	rc = session_prepare_root(false);
+	if (rc)
+		return rc == -ENOENT && all ? EXIT_OK : EXIT_VIEW;
+	lock = bpffs_lock(opts.root, true);
+	if (lock < 0 || bpffs_scan(opts.root, &s.pins)) {
+		pr_err("cannot read %s", opts.root);
+		failed = 1;
+		goto out;
+	}
+	for (int i = 0; i < s.only.n; i++) {
+		const struct pin *p = pins_find(&s.pins, s.only.names[i]);
+
+		if (!p) {
+			pr_err("no view %s under %s", s.only.names[i], opts.root);
+			failed++;
+		} else {
+			failed += remove_pin(p) != 0;
+		}
+	}
+	for (int i = 0; all && i < s.pins.n; i++)
+		if (s.pins.v[i].kind != PIN_FOREIGN)
+			failed += remove_pin(&s.pins.v[i]) != 0;
+out:
+	session_free(&s);
+	if (lock >= 0)
+		close(lock);
+	return failed ? EXIT_VIEW : EXIT_OK;
+}

@@ -1,0 +1,243 @@
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "log.h"
+#include "session.h"
+
+#define MAX_LOADERS 8
+
+int session_args(struct session *s, int argc, char **argv, const struct option *longopts)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 0) {
+			pr_err("%s: unknown option; see bpfviews(8)", argv[0]);
+			return -EINVAL;
+		}
+	}
+	s->only = (struct selection){ .names = argv + optind, .n = argc - optind };
+	return 0;
+}
+
+bool session_selected(const struct session *s, const char *name)
+{
+	for (int i = 0; i < s->only.n; i++)
+		if (!strcmp(s->only.names[i], name))
+			return true;
+	return !s->only.n;
+}
+
+static int check_selection(const struct session *s)
+{
+	int rc = 0;
+
+	for (int i = 0; i < s->only.n; i++) {
+		if (manifest_find(&s->m, s->only.names[i]))
+			continue;
+		pr_err("view '%s' is not in the manifest (bpfviews cat-config lists it)", s->only.names[i]);
+		rc = -ENOENT;
+	}
+	return rc;
+}
+
+static void view_failed(struct session *s, int i, const char *err)
+{
+	s->wants[i].failed = true;
+	s->errors[i] = strdup(err);
+	pr_err("%s", err);
+}
+
+/* Opens one view and sets its parameters; a failure is recorded, not fatal. */
+static void open_view(struct session *s, int i)
+{
+	const struct view_conf *v = &s->m.views[i];
+	struct view_prog *vp = &s->progs[i];
+	char err[1024];
+
+	s->wants[i] = (struct want){ .name = v->name, .mode = v->mode, .uid = v->uid, .gid = v->gid };
+	if (!view_prog_open(v, vp, err, sizeof(err)))
+		return;
+	s->manifest_errors += vp->manifest_error;
+	view_failed(s, i, err);
+}
+
+int session_open(struct session *s)
+{
+	int rc = manifest_load(&s->m, opts.conf, opts.nconf);
+
+	s->progs = calloc(s->m.nviews + 1, sizeof(*s->progs));
+	s->wants = calloc(s->m.nviews + 1, sizeof(*s->wants));
+	s->errors = calloc(s->m.nviews + 1, sizeof(*s->errors));
+	if (!s->progs || !s->wants || !s->errors) {
+		pr_err("out of memory");
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < s->m.nviews; i++)
+		view_prog_reset(&s->progs[i]);	/* closing an unopened slot closes nothing */
+	if (rc || check_selection(s))
+		return EXIT_USAGE;
+	for (int i = 0; i < s->m.nviews; i++)
+		if (session_selected(s, s->m.views[i].name))
+			open_view(s, i);
+		else
+			s->wants[i] = (struct want){ .name = s->m.views[i].name, .failed = true };
+	return s->manifest_errors ? EXIT_USAGE : EXIT_OK;
+}
+
+/* The state of the view's pin when it carries the view's stamp: then that
+ * is the view, built from the same bytes, and nothing needs loading. */
+static const struct view_state *stamped_pin(const struct session *s, int i)
+{
+	const struct pin *p = pins_find(&s->pins, s->m.views[i].name);
+	const struct view_state *st = p && p->kind == PIN_VIEW ? &s->pin_states[p - s->pins.v] : NULL;
+
+	return st && view_prog_matches(&s->progs[i], st) ? st : NULL;
+}
+
+/* Loads view I unless its pin already matches; the verifier runs here.
+ * Failures land in LOAD_ERRORS, reported in manifest order afterwards. */
+static void load_view(struct session *s, int i, char **load_errors)
+{
+	const struct view_state *pinned;
+	char err[1024];
+
+	if (s->wants[i].failed)
+		return;
+	pinned = s->pin_states ? stamped_pin(s, i) : NULL;
+	if (pinned)
+		s->wants[i].state = *pinned;
+	else if (view_prog_load(&s->m.views[i], &s->progs[i], err, sizeof(err)))
+		load_errors[i] = strdup(err);
+	else
+		view_prog_state(&s->progs[i], &s->wants[i].state);
+}
+
+struct load_queue {
+	struct session *s;
+	char **load_errors;
+	pthread_mutex_t lock;
+	int next;
+};
+
+static void *load_worker(void *arg)
+{
+	struct load_queue *q = arg;
+	int i;
+
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		i = q->next++;
+		pthread_mutex_unlock(&q->lock);
+		if (i >= q->s->m.nviews)
+			break;
+		load_view(q->s, i, q->load_errors);
+	}
+	loader_thread_done();
+	return NULL;
+}
+
+/* Loading is most of a cold apply (reading vmlinux BTF and verifying), so
+ * the views load on every CPU. */
+void session_load(struct session *s)
+{
+	struct load_queue q = { .s = s, .lock = PTHREAD_MUTEX_INITIALIZER };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t threads[MAX_LOADERS];
+	int n = cpus < 1 ? 1 : cpus > MAX_LOADERS ? MAX_LOADERS : cpus, started = 0;
+
+	/* Every load parses vmlinux BTF (5 MB) into fresh buffers: kept in the
+	 * heap and reused by the next load of the thread, they are not
+	 * faulted in and zeroed again for each view. */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	q.load_errors = calloc(s->m.nviews + 1, sizeof(*q.load_errors));
+	if (!q.load_errors) {
+		for (int i = 0; i < s->m.nviews; i++)
+			if (!s->wants[i].failed)
+				view_failed(s, i, "out of memory");
+		return;
+	}
+	while (started < n && !pthread_create(&threads[started], NULL, load_worker, &q))
+		started++;
+	if (!started)
+		load_worker(&q);
+	for (int t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	for (int i = 0; i < s->m.nviews; i++) {
+		if (q.load_errors[i])
+			view_failed(s, i, q.load_errors[i]);
+		free(q.load_errors[i]);
+	}
+	free(q.load_errors);
+}
+
+static const struct data_ranges *ranges_for(const struct session *s, const char *name)
+{
+	for (int i = 0; i < s->m.nviews; i++)
+		if (!strcmp(s->m.views[i].name, name))
+			return &s->progs[i].ranges;
+	return NULL;
+}
+
+int session_scan(struct session *s)
+{
+	int rc = bpffs_scan(opts.root, &s->pins);
+
+	if (rc) {
+		pr_err("cannot read %s: %s", opts.root, strerror(-rc));
+		return rc;
+	}
+	s->pin_states = calloc(s->pins.n + 1, sizeof(*s->pin_states));
+	if (!s->pin_states) {
+		pr_err("cannot read %s: %s", opts.root, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (int i = 0; i < s->pins.n; i++) {
+		const struct pin *p = &s->pins.v[i];
+
+		if (p->kind == PIN_VIEW)
+			view_state_of_link(p->fd, ranges_for(s, p->name), &s->pin_states[i]);
+	}
+	return 0;
+}
+
+/* Only the selected views' wants take part: unselected ones are kept out of
+ * the plan so their pins are neither orphans nor touched. */
+int session_plan(struct session *s)
+{
+	return plan_views(s->wants, s->m.nviews, s->pins.v, s->pin_states, s->pins.n,
+			  s->only.names, s->only.n, &s->plan);
+}
+
+void session_free(struct session *s)
+{
+	for (int i = 0; s->progs && i < s->m.nviews; i++)
+		view_prog_close(&s->progs[i]);
+	for (int i = 0; s->errors && i < s->m.nviews; i++)
+		free(s->errors[i]);
+	free(s->progs);
+	free(s->wants);
+	free(s->errors);
+	free(s->pin_states);
+	pins_free(&s->pins);
+	plan_free(&s->plan);
+	manifest_free(&s->m);
+}
+
+int session_prepare_root(bool create)
+{
+	char err[512];
+	int rc = bpffs_prepare_root(opts.root, create, err, sizeof(err));
+
+	if (rc && rc != -ENOENT)
+		pr_err("%s", err);
+	return rc;
+}

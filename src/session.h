@@ -1,0 +1,48 @@
+/* A session: the manifest's views opened and loaded, the root scanned, and
+ * the plan between them. Every command that looks at views starts here. */
+#ifndef BPFVIEWS_SESSION_H
+#define BPFVIEWS_SESSION_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "bpffs.h"
+#include "loader.h"
+#include "manifest.h"
+#include "plan.h"
+
+/* The views named on the command line; none means every view. */
+struct selection {
+	char *const *names;
+	int n;
+};
+
+struct session {
+	struct selection only;
+	struct manifest m;
+	struct view_prog *progs;	/* per view */
+	struct want *wants;		/* per view */
+	char **errors;			/* per view: why it failed, or NULL */
+	int manifest_errors;
+	struct pins pins;
+	struct view_state *pin_states;	/* per pin */
+	struct plan plan;
+};
+
+/* Parses a command's options (LONGOPTS, flags only) and takes the remaining
+ * arguments as the selection. */
+int session_args(struct session *s, int argc, char **argv, const struct option *longopts);
+bool session_selected(const struct session *s, const char *name);
+/* Reads the manifest and opens the selected views: EXIT_OK or EXIT_USAGE. */
+int session_open(struct session *s);
+/* Loads the views whose pins do not already match, on every CPU. */
+void session_load(struct session *s);
+/* Reads what the root holds; 0 or -errno (reported). */
+int session_scan(struct session *s);
+int session_plan(struct session *s);
+void session_free(struct session *s);
+
+/* bpffs_prepare_root(), with its error reported unless the root is just missing. */
+int session_prepare_root(bool create);
+
+#endif
