@@ -57,19 +57,10 @@ $(O)/bench/%.bpf.o: tests/bench/%.bpf.c $(O)/vmlinux.h
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -Itests/bench -MMD -MP -c $< -o $@
 
-# Built-in programs are embedded in the binary: one .incbin per object and a
-# table the loader looks names up in (src/builtin.h).
-$(O)/builtin_objects.S: $(BPF_OBJS) Makefile
+# Built-in programs are embedded in the binary (src/builtin.h has the table).
+$(O)/builtin_objects.S: $(BPF_OBJS) scripts/embed-objects
 	@mkdir -p $(@D)
-	@{ echo '.section .rodata'; \
-	  for o in $(BPF_OBJS); do n=$$(basename $$o .bpf.o); \
-	    printf '.balign 8\nobj_%s: .incbin "%s"\nobj_%s_end:\n' $$n $$o $$n; done; \
-	  echo '.section .data.rel.ro'; echo '.balign 8'; echo '.global builtin_objects'; echo 'builtin_objects:'; \
-	  for o in $(BPF_OBJS); do n=$$(basename $$o .bpf.o); \
-	    printf '.quad name_%s, obj_%s, obj_%s_end - obj_%s\n' $$n $$n $$n $$n; done; \
-	  echo '.quad 0, 0, 0'; echo '.section .rodata'; \
-	  for o in $(BPF_OBJS); do n=$$(basename $$o .bpf.o); printf 'name_%s: .asciz "%s"\n' $$n $$n; done; \
-	  echo '.section .note.GNU-stack,"",@progbits'; } > $@
+	scripts/embed-objects $(BPF_OBJS) > $@.tmp && mv $@.tmp $@
 
 $(O)/builtin_objects.o: $(O)/builtin_objects.S $(BPF_OBJS)
 	$(CC) -c $< -o $@
