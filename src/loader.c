@@ -17,6 +17,7 @@
 #include "loader.h"
 #include "log.h"
 #include "maplayout.h"
+#include "objcheck.h"
 #include "params.h"
 #include "trust.h"
 
@@ -495,7 +496,11 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 
 	view_prog_reset(vp);
 	capture_reset();
-	rc = open_object(v, vp, &data, &size, err, errlen);
+	rc = objcheck_first(v, vp, view_prog_open, "opening", err, errlen);
+	if (!rc)
+		rc = open_object(v, vp, &data, &size, err, errlen);
+	if (!rc)
+		rc = objcheck_pinned_maps(v, vp->obj, err, errlen);
 	if (rc)
 		return rc;
 	vp->prog = pick_program(v, vp->obj, err, errlen);
@@ -534,6 +539,9 @@ int view_prog_load(const struct view_conf *v, struct view_prog *vp, char *err, s
 	int rc;
 
 	capture_reset();
+	rc = objcheck_first(v, vp, view_prog_load, "loading", err, errlen);
+	if (rc)
+		return rc;
 	rc = bpf_object__load(vp->obj);
 	if (!rc)
 		return 0;
@@ -541,7 +549,10 @@ int view_prog_load(const struct view_conf *v, struct view_prog *vp, char *err, s
 		view_err(v, v->line, err, errlen, "this kernel has no '%s' iterator", vp->target);
 		return -EOPNOTSUPP;
 	}
-	verifier_reason(reason, sizeof(reason));
+	/* out of descriptors after the verifier passed it: its log is no reason */
+	reason[0] = '\0';
+	if (rc != -EMFILE && rc != -ENFILE)
+		verifier_reason(reason, sizeof(reason));
 	if (reason[0])
 		view_err(v, v->line, err, errlen, "the verifier rejected '%s': %s%s", bpf_program__name(vp->prog),
 			 reason, log_level >= LOG_INFO ? "" : " (-v shows the log)");
