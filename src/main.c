@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "bpffs.h"
 #include "commands.h"
@@ -72,6 +73,19 @@ static int parse_global(int argc, char **argv)
 	return optind;
 }
 
+/* A view being loaded holds descriptors (its program, maps and BTF), so
+ * the soft limit (1024 under systemd) goes up to the hard one; the tool
+ * uses no select(). */
+static void raise_nofile_limit(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int first = parse_global(argc, argv);
@@ -87,6 +101,7 @@ int main(int argc, char **argv)
 	while (len > 1 && opts.root[len - 1] == '/')
 		((char *)opts.root)[--len] = '\0';
 	loader_setup_logging();
+	raise_nofile_limit();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[first], commands[i].name))
 			return commands[i].fn(argc - first, argv + first);
