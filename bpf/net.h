@@ -3,12 +3,15 @@
  * net.h - what the network views (tcp, udp, unix, netlink) share.
  *
  * Include it instead of view.h: it includes view.h (without the comm
- * parameter: sockets have no comm).  It gives
+ * parameter: sockets have no comm; a view of tasks' sockets that defines
+ * NET_TASK_COMM before including keeps it).  It gives
  *   - the socket states, as ss names them, and the state filter:
  *     enum view_state (ESTAB = TCP_ESTABLISHED ... CLOSING = TCP_CLOSING),
  *     net_state_name(), net_state_match() over a program's
  *     `const volatile enum view_state state[NET_STATES]`;
  *   - net_sock_ino(): the inode number of a socket (socket:[INODE]);
+ *   - with NET_UNIX_NAME defined before including, net_unix_name(): the
+ *     bound name of a unix socket as text (VIEW_STR_MAX is then 128);
  *   - with NET_INET defined before including, the inet filters (parameters
  *     shared by tcp and udp) and the endpoints of an inet socket as text:
  *
@@ -31,7 +34,12 @@
 #ifndef BPFVIEWS_NET_H
 #define BPFVIEWS_NET_H
 
+#ifndef NET_TASK_COMM
 #define VIEW_NO_COMM
+#endif
+#ifdef NET_UNIX_NAME
+#define VIEW_STR_MAX	128	/* a unix name: sun_path is 108 bytes */
+#endif
 #ifdef NET_INET
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
@@ -71,6 +79,10 @@ enum view_state {
 	VIEW_STATE_LAST_ACK,
 	VIEW_STATE_LISTEN,
 	VIEW_STATE_CLOSING,
+	/* not a kernel state: a name for LISTEN sockets and bound, unconnected
+	 * datagram sockets, which only the sockets view tells apart (the
+	 * other views accept it and match nothing with it) */
+	VIEW_STATE_LISTENING = 0x100,
 };
 #define NET_STATES	11		/* entries in a state list */
 #define NET_NEW_SYN_RECV 12		/* TCP_NEW_SYN_RECV */
@@ -139,6 +151,54 @@ static __always_inline unsigned long net_sock_ino(struct sock *sk)
 	sa = (void *)(so - bpf_core_field_offset(struct socket_alloc, socket));
 	return BPF_CORE_READ(sa, vfs_inode.i_ino);
 }
+
+#ifdef NET_UNIX_NAME
+#define SUN_PATH_LEN	108
+
+/* Abstract names: NUL bytes after the first become '@' (bpf_loop callback). */
+static long net_at_for_nul(__u32 i, void *data)
+{
+	struct view_buf *buf = *(struct view_buf **)data;
+	__u64 k = i;
+
+	barrier_var(k);
+	if (k >= VIEW_STR_MAX)
+		return 1;
+	if (!buf->str[k])
+		buf->str[k] = '@';
+	return 0;
+}
+
+/*
+ * The bound name of a unix socket in buf->str, as ss and /proc/net/unix
+ * show it: a path, or '@' and the abstract name with its NUL bytes as '@';
+ * returns its length, 0 for an unbound socket.
+ */
+static __always_inline __u32 net_unix_name(struct view_buf *buf, struct unix_sock *u)
+{
+	struct unix_address *addr = u->addr;
+	const char *sun_path;
+	__u32 len;
+
+	if (!buf || !addr)
+		return 0;
+	len = addr->len;
+	if (len <= sizeof(short))
+		return 0;		/* autobind not finished, or no name */
+	len -= sizeof(short);		/* sun_family */
+	if (len > SUN_PATH_LEN)
+		len = SUN_PATH_LEN;
+	barrier_var(len);	/* the register that is checked is the one passed */
+	sun_path = addr->name[0].sun_path;
+	if (bpf_probe_read_kernel(buf->str, len & (VIEW_STR_MAX - 1), sun_path))
+		return 0;
+	if (buf->str[0])
+		return view_load(buf, sun_path);	/* a path, NUL-terminated */
+	buf->str[0] = '@';
+	bpf_loop(len, net_at_for_nul, &buf, 0);
+	return len;
+}
+#endif /* NET_UNIX_NAME */
 
 #ifdef NET_INET
 

@@ -30,13 +30,12 @@
  * the columns as keys, the path a JSON string (bytes that are not UTF-8
  * become U+FFFD).
  */
-#define VIEW_STR_MAX	128	/* a path: sun_path is 108 bytes */
+#define NET_UNIX_NAME
 #include "net.h"
 
 VIEW_DOC("unix domain sockets, like ss -xa and /proc/net/unix",
 	 "type state uid inode peer path");
 
-#define SUN_PATH_LEN	108
 #define UNIX_TYPES	3
 
 enum view_unix_type {
@@ -70,46 +69,6 @@ static __always_inline bool type_match(int t)
 			return true;
 	}
 	return false;
-}
-
-/* Abstract names: NUL bytes after the first become '@' (bpf_loop callback). */
-static long at_for_nul(__u32 i, void *data)
-{
-	struct view_buf *buf = *(struct view_buf **)data;
-	__u64 k = i;
-
-	barrier_var(k);
-	if (k >= VIEW_STR_MAX)
-		return 1;
-	if (!buf->str[k])
-		buf->str[k] = '@';
-	return 0;
-}
-
-/* The socket's name in buf->str; returns its length. */
-static __always_inline __u32 load_path(struct view_buf *buf, struct unix_sock *u)
-{
-	struct unix_address *addr = u->addr;
-	const char *sun_path;
-	__u32 len;
-
-	if (!buf || !addr)
-		return 0;
-	len = addr->len;
-	if (len <= sizeof(short))
-		return 0;		/* autobind not finished, or no name */
-	len -= sizeof(short);		/* sun_family */
-	if (len > SUN_PATH_LEN)
-		len = SUN_PATH_LEN;
-	barrier_var(len);	/* the register that is checked is the one passed */
-	sun_path = addr->name[0].sun_path;
-	if (bpf_probe_read_kernel(buf->str, len & (VIEW_STR_MAX - 1), sun_path))
-		return 0;
-	if (buf->str[0])
-		return view_load(buf, sun_path);	/* a path, NUL-terminated */
-	buf->str[0] = '@';
-	bpf_loop(len, at_for_nul, &buf, 0);
-	return len;
 }
 
 /* Whether the name passes the path parameter. */
@@ -168,7 +127,7 @@ int unix(struct bpf_iter__unix *ctx)
 	if (!type_match(t) || !net_state_match(state, st))
 		return 0;
 	buf = view_buf();
-	len = load_path(buf, u);
+	len = net_unix_name(buf, u);
 	if (!path_match(buf, len))
 		return 0;
 
