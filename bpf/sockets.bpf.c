@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockets - every process's sockets, in every network namespace, with
+ * their owners: like `ss -anp` and `lsof -i -U` in one read, without their
+ * scan of every /proc/PID/fd and without entering each namespace.
+ *
+ * One row per socket descriptor (the task_file iterator): a socket held by
+ * several descriptors or processes (dup, fork, SCM_RIGHTS) appears once per
+ * descriptor, as lsof shows it.  A process's threads share its file table
+ * and are listed once; the link parameter pid walks one process only.
+ *
+ * Parameters (besides format and comm, see view.h; family, sport, dport,
+ * src and dst are described in net.h):
+ *   protocol  enum list[8]   (empty)  tcp, udp, udplite, raw, icmp, sctp,
+ *                                     mptcp, unix, netlink, packet, vsock,
+ *                                     xdp, other: as the protocol column
+ *   state     enum list[11]  (empty)  the tcp view's names (estab, listen,
+ *                                     unconn, time_wait, ...) and
+ *                                     listening: LISTEN sockets, and bound
+ *                                     unconnected datagram sockets (udp or
+ *                                     udplite with a local port, unix dgram
+ *                                     with a name), which is what ss -l
+ *                                     lists for tcp, udp and unix
+ *   family    any|ipv4|ipv6  any      ipv4 or ipv6: inet sockets of that
+ *                                     family only
+ *   sport     u16 list[8]    (empty)  local ports (inet sockets only)
+ *   dport     u16 list[8]    (empty)  remote ports (inet sockets only)
+ *   src, dst  string list[4] (empty)  local and remote addresses (inet only)
+ * All given filters must pass.
+ *
+ * Columns:
+ *   pid          process id (tgid), as the host numbers it
+ *   comm         the process's name
+ *   uid          the socket's owner uid (as ss -e shows it: the creator's
+ *                fsuid, not necessarily the holder's)
+ *   fd           descriptor number
+ *   netns        the socket's network namespace: its inode, as
+ *                `ls -l /proc/PID/ns/net` and `ip netns identify` show it
+ *                (the namespace it was created in, which need not be the
+ *                holder's own)
+ *   family       ipv4, ipv6, unix, netlink, packet, vsock, xdp, or the
+ *                address family number
+ *   protocol     tcp, udp, udplite, raw, icmp (ping sockets), sctp, mptcp,
+ *                unix, netlink, packet, vsock, xdp; other for the rest
+ *   type         STREAM DGRAM RAW RDM SEQPACKET DCCP PACKET, ? otherwise
+ *   state        as ss: LISTEN, ESTAB, SYN-SENT, ... for tcp; ESTAB
+ *                (connected) or UNCONN for udp, raw and unix; UNCONN for
+ *                the families ss shows no state for (netlink, packet, ...)
+ *   local_addr   inet: the local address as the tcp view prints it; unix:
+ *                the bound name (a path, or '@' and the abstract name),
+ *                empty if unbound; empty for the other families
+ *   local_port   inet: local port (raw: the protocol number, as ss shows
+ *                it); 0 for the other families
+ *   remote_addr  inet: remote address; unix: the peer's bound name (a
+ *                connected client's peer has its listener's name)
+ *   remote_port  inet: remote port, 0 for none
+ *   inode        the socket's inode (socket:[INODE] in /proc/PID/fd)
+ * table: PID COMM UID FD NETNS FAMILY PROTO TYPE STATE LOCAL REMOTE INODE,
+ * the inet ends as ss writes them (127.0.0.1:80, [::1]:80, *: port 0); a
+ * unix end is its name, * if none; other families' ends are *.  csv: a
+ * header row and the columns above.  json: one object per descriptor with
+ * the columns as keys; pid, uid, fd, netns, ports and inode are numbers.
+ */
+#define NET_INET
+#define NET_UNIX_NAME
+#define NET_TASK_COMM
+#include "net.h"
+#include "filters.h"
+
+VIEW_DOC("every process's sockets in every network namespace, like ss -anp and lsof -i",
+	 "pid comm uid fd netns family protocol type state local_addr local_port "
+	 "remote_addr remote_port inode");
+
+#define AF_NETLINK	16
+#define AF_PACKET	17
+#define AF_VSOCK	40
+#define AF_XDP		44
+#define SOCK_DGRAM	2
+#define SOCK_RAW	3
+
+enum sockets_protocol {
+	SOCKETS_PROTO_TCP = 1,
+	SOCKETS_PROTO_UDP,
+	SOCKETS_PROTO_UDPLITE,
+	SOCKETS_PROTO_RAW,
+	SOCKETS_PROTO_ICMP,
+	SOCKETS_PROTO_SCTP,
+	SOCKETS_PROTO_MPTCP,
+	SOCKETS_PROTO_UNIX,
+	SOCKETS_PROTO_NETLINK,
+	SOCKETS_PROTO_PACKET,
+	SOCKETS_PROTO_VSOCK,
+	SOCKETS_PROTO_XDP,
+	SOCKETS_PROTO_OTHER,
+};
+#define SOCKETS_PROTOS	13
+
+const volatile enum sockets_protocol protocol[FILTER_MAX] = {};
+const volatile enum view_state state[NET_STATES] = {};
+
+/* Names for the row builder: 16 bytes each (a fixed-size copy), the length
+ * in the last byte. */
+struct name16 {
+	char s[15];
+	__u8 len;
+};
+
+/* the protocol enum's names, by value */
+static const struct name16 proto_names[16] __attribute__((aligned(8))) = {
+	{ "?", 1 }, { "tcp", 3 }, { "udp", 3 }, { "udplite", 7 }, { "raw", 3 },
+	{ "icmp", 4 }, { "sctp", 4 }, { "mptcp", 5 }, { "unix", 4 }, { "netlink", 7 },
+	{ "packet", 6 }, { "vsock", 5 }, { "xdp", 3 }, { "other", 5 },
+};
+/* the socket types, by number */
+static const struct name16 type_names[16] __attribute__((aligned(8))) = {
+	{ "?", 1 }, { "STREAM", 6 }, { "DGRAM", 5 }, { "RAW", 3 }, { "RDM", 3 },
+	{ "SEQPACKET", 9 }, { "DCCP", 4 }, { "?", 1 }, { "?", 1 }, { "?", 1 },
+	{ "PACKET", 6 }, { "?", 1 }, { "?", 1 }, { "?", 1 }, { "?", 1 }, { "?", 1 },
+};
+/* the families, by family_index() */
+static const struct name16 family_names[8] __attribute__((aligned(8))) = {
+	{ "", 0 }, { "unix", 4 }, { "ipv4", 4 }, { "ipv6", 4 }, { "netlink", 7 },
+	{ "packet", 6 }, { "vsock", 5 }, { "xdp", 3 },
+};
+
+/* The family's index in family_names, 0 for a family without a name. */
+static __always_inline __u32 family_index(__u16 fam)
+{
+	switch (fam) {
+	case AF_UNIX:		return 1;
+	case AF_INET:		return 2;
+	case AF_INET6:		return 3;
+	case AF_NETLINK:	return 4;
+	case AF_PACKET:		return 5;
+	case AF_VSOCK:		return 6;
+	case AF_XDP:		return 7;
+	}
+	return 0;
+}
+
+static __always_inline enum sockets_protocol protocol_of(__u16 fam, __u16 type, __u16 proto)
+{
+	switch (fam) {
+	case AF_INET:
+	case AF_INET6:
+		break;
+	case AF_UNIX:		return SOCKETS_PROTO_UNIX;
+	case AF_NETLINK:	return SOCKETS_PROTO_NETLINK;
+	case AF_PACKET:		return SOCKETS_PROTO_PACKET;
+	case AF_VSOCK:		return SOCKETS_PROTO_VSOCK;
+	case AF_XDP:		return SOCKETS_PROTO_XDP;
+	default:		return SOCKETS_PROTO_OTHER;
+	}
+	if (type == SOCK_RAW)
+		return SOCKETS_PROTO_RAW;
+	switch (proto) {
+	case 6:		return SOCKETS_PROTO_TCP;	/* IPPROTO_TCP */
+	case 17:	return SOCKETS_PROTO_UDP;
+	case 136:	return SOCKETS_PROTO_UDPLITE;
+	case 1:				/* IPPROTO_ICMP: a ping socket */
+	case 58:	return SOCKETS_PROTO_ICMP;	/* IPPROTO_ICMPV6 */
+	case 132:	return SOCKETS_PROTO_SCTP;
+	case 262:	return SOCKETS_PROTO_MPTCP;
+	}
+	return SOCKETS_PROTO_OTHER;
+}
+
+/* What the view knows of one socket, read once. */
+struct sock_facts {
+	struct sock *sk;
+	struct unix_sock *u;		/* a unix socket, else NULL */
+	enum sockets_protocol proto;
+	__u16 fam;
+	__u16 type;
+	int st;
+	bool listening;
+};
+
+static __always_inline void sock_facts_read(struct sock_facts *f, struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	f->sk = sk;
+	f->fam = sk->__sk_common.skc_family;
+	f->type = sock->type;
+	f->proto = protocol_of(f->fam, f->type, sk->sk_protocol);
+	f->st = sk->__sk_common.skc_state;
+	f->u = f->fam == AF_UNIX ? bpf_skc_to_unix_sock(sk) : NULL;
+	if (f->fam != AF_INET && f->fam != AF_INET6 && f->fam != AF_UNIX)
+		f->st = VIEW_STATE_UNCONN;	/* as ss shows them */
+	if (f->st == VIEW_STATE_LISTEN)
+		f->listening = true;
+	else if (f->st == VIEW_STATE_UNCONN && f->type == SOCK_DGRAM)
+		f->listening = f->u ? f->u->addr != NULL :
+			       (f->proto == SOCKETS_PROTO_UDP || f->proto == SOCKETS_PROTO_UDPLITE) &&
+			       sk->__sk_common.skc_num;
+}
+
+static __always_inline bool sock_facts_match(const struct sock_facts *f)
+{
+	if (!FILTER_ENUM(protocol, f->proto))
+		return false;
+	return net_state_match(state, f->st) ||
+	       (f->listening && net_state_match(state, VIEW_STATE_LISTENING));
+}
+
+static __always_inline void print_header(struct seq_file *seq)
+{
+	VIEW_PRINTF(seq,
+		    "    PID COMM               UID    FD      NETNS FAMILY  PROTO   TYPE      STATE      LOCAL                        REMOTE                            INODE\n",
+		    "pid,comm,uid,fd,netns,family,protocol,type,state,local_addr,local_port,remote_addr,remote_port,inode\n",
+		    "");
+}
+
+/* A name: quoted in json, padded to width in the table. */
+static __always_inline __u32 put_name(struct view_buf *b, __u32 n, const struct name16 *name,
+				      __u32 width)
+{
+	__u32 len = name->len;
+
+	if (format == VIEW_FORMAT_JSON)
+		n = view_put_c(b, n, '"');
+	VIEW_COPY(&b->out[VIEW_AT(n)], name->s, 16);
+	n += len & 15;
+	if (format == VIEW_FORMAT_JSON)
+		return view_put_c(b, n, '"');
+	if (format == VIEW_FORMAT_TABLE)
+		n = view_put_fill(b, n, len, width);
+	return n;
+}
+
+/* The family's name, or its number if it has none. */
+static __always_inline __u32 put_family(struct view_buf *b, __u32 n, __u16 fam)
+{
+	__u32 i = family_index(fam), start = n;
+
+	if (i)
+		return put_name(b, n, &family_names[i & 7], 7);
+	n = view_put_u(b, n, fam, 0);
+	if (format == VIEW_FORMAT_TABLE)
+		n = view_put_fill(b, n, n - start, 7);
+	return n;
+}
+
+/* Writes out a row that has grown past half the staging buffer (after a
+ * long escaped name), so that the fields after it fit. */
+static __always_inline __u32 row_make_room(struct seq_file *seq, struct view_buf *b, __u32 n)
+{
+	if (n > VIEW_OUT_MAX / 2) {
+		view_row_write(seq, b, n);
+		n = 0;
+	}
+	barrier_var(n);		/* keep the masks of the puts after it */
+	return n;
+}
+
+/* A unix end: the name of u (NULL: none; not unix: no name); * in the
+ * table for none. */
+static __always_inline __u32 put_unix_end(struct seq_file *seq, struct view_buf *b,
+					  __u32 n, struct unix_sock *u)
+{
+	__u32 len = u ? net_unix_name(b, u) : 0, start = n;
+
+	if (format == VIEW_FORMAT_TABLE && !len) {
+		n = view_put_c(b, n, '*');
+	} else {
+		n = view_put_str(seq, b, n, len);
+		n = row_make_room(seq, b, n);
+	}
+	if (format != VIEW_FORMAT_TABLE)
+		return n;
+	/* n < start: the row so far was written out with the name */
+	n = view_put_fill(b, n, n >= start ? n - start : 28, 28);
+	return view_put_c(b, n, ' ');
+}
+
+/* The two ends: table LOCAL REMOTE, else local_addr ... remote_port. */
+static __always_inline __u32 put_ends(struct seq_file *seq, struct view_buf *b, __u32 n,
+				      const struct sock_facts *f, const struct net_ends *e)
+{
+	struct unix_sock *peer = NULL;
+
+	if (format == VIEW_FORMAT_TABLE)
+		n = view_put_c(b, n, ' ');
+	if (f->fam == AF_INET || f->fam == AF_INET6) {
+		if (format == VIEW_FORMAT_TABLE) {
+			n = net_put_end(b, n, e->family, &b->laddr, e->llen, e->lport);
+			return net_put_end(b, n, e->family, &b->raddr, e->rlen, e->rport);
+		}
+		n = view_put_key(b, n, ",\"local_addr\":\"");
+		n = net_put_addr(b, n, &b->laddr, e->llen);
+		n = view_put_key(b, n, "\",\"local_port\":");
+		n = view_put_u(b, n, e->lport, 0);
+		n = view_put_key(b, n, ",\"remote_addr\":\"");
+		n = net_put_addr(b, n, &b->raddr, e->rlen);
+		n = view_put_key(b, n, "\",\"remote_port\":");
+		return view_put_u(b, n, e->rport, 0);
+	}
+	if (f->u && f->u->peer)
+		peer = bpf_skc_to_unix_sock(f->u->peer);
+	if (format != VIEW_FORMAT_TABLE)
+		n = view_put_key(b, n, ",\"local_addr\":");
+	n = put_unix_end(seq, b, n, f->u);
+	if (format != VIEW_FORMAT_TABLE) {
+		n = view_put_key(b, n, ",\"local_port\":");
+		n = view_put_c(b, n, '0');
+		n = view_put_key(b, n, ",\"remote_addr\":");
+	}
+	n = put_unix_end(seq, b, n, peer);
+	if (format != VIEW_FORMAT_TABLE) {
+		n = view_put_key(b, n, ",\"remote_port\":");
+		n = view_put_c(b, n, '0');
+	}
+	return n;
+}
+
+static __always_inline void print_socket(struct seq_file *seq, struct view_buf *b,
+					 struct task_struct *task, const char *name, __u32 fd,
+					 struct file *file, const struct sock_facts *f,
+					 const struct net_ends *e)
+{
+	struct sock *sk = f->sk;
+	__u32 n, start, st = f->st >= 1 && f->st <= NET_STATES ? f->st : 0;
+
+	n = view_put_open(b, "{\"pid\":");
+	n = view_put_s(b, n, task->tgid, VIEW_W(7));
+	n = view_put_key(b, n, ",\"comm\":");
+	start = n;
+	n = view_put_str(seq, b, n, view_load(b, name));
+	if (format == VIEW_FORMAT_TABLE)	/* n < start: staging was written out */
+		n = view_put_fill(b, n, n >= start ? n - start : VIEW_COMM_LEN, VIEW_COMM_LEN);
+	n = row_make_room(seq, b, n);
+	n = view_put_key(b, n, ",\"uid\":");
+	n = view_put_u(b, n, sk->sk_uid.val, VIEW_W(5));
+	n = view_put_key(b, n, ",\"fd\":");
+	n = view_put_u(b, n, fd, VIEW_W(5));
+	n = view_put_key(b, n, ",\"netns\":");
+	n = view_put_u(b, n, sk->__sk_common.skc_net.net->ns.inum, VIEW_W(10));
+	n = view_put_key(b, n, ",\"family\":");
+	n = put_family(b, n, f->fam);
+	n = view_put_key(b, n, ",\"protocol\":");
+	n = put_name(b, n, &proto_names[f->proto & 15], 7);
+	n = view_put_key(b, n, ",\"type\":");
+	n = put_name(b, n, &type_names[f->type & 15], 9);
+	n = view_put_key(b, n, ",\"state\":");
+	if (format == VIEW_FORMAT_JSON)
+		n = view_put_c(b, n, '"');
+	VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[st], 16);
+	n += net_state_lens[st];
+	if (format == VIEW_FORMAT_JSON)
+		n = view_put_c(b, n, '"');
+	else if (format == VIEW_FORMAT_TABLE)
+		n = view_put_fill(b, n, net_state_lens[st], 10);
+	n = put_ends(seq, b, n, f, e);
+	if (format != VIEW_FORMAT_TABLE)
+		n = view_put_key(b, n, ",\"inode\":");
+	n = view_put_u(b, n, file->f_inode->i_ino, VIEW_W(10));
+	view_row_end(seq, b, n);
+}
+
+/* The row through printf, without the scratch: empty comm, ends "?". */
+static __always_inline void print_socket_slow(struct seq_file *seq, struct task_struct *task,
+					      __u32 fd, struct file *file,
+					      const struct sock_facts *f, const struct net_ends *e)
+{
+	struct sock *sk = f->sk;
+	__u32 st = f->st >= 1 && f->st <= NET_STATES ? f->st : 0;
+
+	VIEW_PRINTF(seq, "%7d                  %5u %5u %10u %-7s %-7s %-9s %-10s ",
+		    "%d,,%u,%u,%u,%s,%s,%s,%s,",
+		    "{\"pid\":%d,\"comm\":\"\",\"uid\":%u,\"fd\":%u,\"netns\":%u,"
+		    "\"family\":\"%s\",\"protocol\":\"%s\",\"type\":\"%s\",\"state\":\"%s\",",
+		    task->tgid, sk->sk_uid.val, fd, sk->__sk_common.skc_net.net->ns.inum,
+		    family_names[family_index(f->fam) & 7].s, proto_names[f->proto & 15].s,
+		    type_names[f->type & 15].s, net_state_names[st]);
+	/* the ends are not known without the scratch (net.h writes "?") */
+	if (format == VIEW_FORMAT_TABLE)
+		BPF_SEQ_PRINTF(seq, "%-28s %-28s %10lu\n", "?", "?", file->f_inode->i_ino);
+	else if (format == VIEW_FORMAT_CSV)
+		BPF_SEQ_PRINTF(seq, "?,%u,?,%u,%lu\n", e->lport, e->rport, file->f_inode->i_ino);
+	else
+		BPF_SEQ_PRINTF(seq, "\"local_addr\":\"?\",\"local_port\":%u,\"remote_addr\":\"?\","
+			       "\"remote_port\":%u,\"inode\":%lu}\n",
+			       e->lport, e->rport, file->f_inode->i_ino);
+}
+
+SEC("iter/task_file")
+int sockets(struct bpf_iter__task_file *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	char name[VIEW_COMM_LEN];
+	struct sock_facts f = {};
+	struct net_ends e = {};
+	struct socket *sock;
+
+	view_keep_alive(ctx->meta, file);
+	if (view_header_due(ctx->meta, file))
+		print_header(seq);
+	if (!task || !file)
+		return 0;
+	sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	view_task_comm(task, name);
+	if (!view_comm_match(name))
+		return 0;
+	sock_facts_read(&f, sock);
+	if (!sock_facts_match(&f))
+		return 0;
+	if (f.fam == AF_INET || f.fam == AF_INET6) {
+		net_ends_read(&e, &f.sk->__sk_common);
+	} else {
+		e.family = f.fam;
+		e.laddr = e.raddr = "";
+	}
+	if (!net_ends_match(&e))
+		return 0;
+	if (e.buf || (e.buf = view_buf()))
+		print_socket(seq, e.buf, task, name, ctx->fd, file, &f, &e);
+	else
+		print_socket_slow(seq, task, ctx->fd, file, &f, &e);
+	return 0;
+}
