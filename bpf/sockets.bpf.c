@@ -17,10 +17,12 @@
  *   state     enum list[11]  (empty)  the tcp view's names (estab, listen,
  *                                     unconn, time_wait, ...) and
  *                                     listening: LISTEN sockets, and bound
- *                                     unconnected datagram sockets (udp or
- *                                     udplite with a local port, unix dgram
- *                                     with a name), which is what ss -l
- *                                     lists for tcp, udp and unix
+ *                                     datagram sockets not connected
+ *                                     themselves (udp or udplite UNCONN
+ *                                     with a local port; unix dgram with a
+ *                                     name and no peer, whatever its state:
+ *                                     the kernel makes it ESTAB when a
+ *                                     client connects to it)
  *   family    any|ipv4|ipv6  any      ipv4 or ipv6: inet sockets of that
  *                                     family only
  *   sport     u16 list[8]    (empty)  local ports (inet sockets only)
@@ -188,12 +190,14 @@ static __always_inline void sock_facts_read(struct sock_facts *f, struct socket 
 	f->u = f->fam == AF_UNIX ? bpf_skc_to_unix_sock(sk) : NULL;
 	if (f->fam != AF_INET && f->fam != AF_INET6 && f->fam != AF_UNIX)
 		f->st = VIEW_STATE_UNCONN;	/* as ss shows them */
+	/* a unix dgram socket is ESTAB once another connects to it, so it is
+	 * the socket's own peer that tells whether it is connected */
 	if (f->st == VIEW_STATE_LISTEN)
 		f->listening = true;
-	else if (f->st == VIEW_STATE_UNCONN && f->type == SOCK_DGRAM)
-		f->listening = f->u ? f->u->addr != NULL :
-			       (f->proto == SOCKETS_PROTO_UDP || f->proto == SOCKETS_PROTO_UDPLITE) &&
-			       sk->__sk_common.skc_num;
+	else if (f->u)
+		f->listening = f->type == SOCK_DGRAM && f->u->addr && !f->u->peer;
+	else if (f->proto == SOCKETS_PROTO_UDP || f->proto == SOCKETS_PROTO_UDPLITE)
+		f->listening = f->st == VIEW_STATE_UNCONN && sk->__sk_common.skc_num;
 }
 
 static __always_inline bool sock_facts_match(const struct sock_facts *f)
