@@ -1,0 +1,433 @@
+#!/usr/bin/env bats
+# Kernel tests of the sockets view (every process's sockets, every network
+# namespace), checked against ss -tanpe, -uanpe and -xape run inside each of
+# two network namespaces the test creates, and against /proc/PID/fd and
+# /proc/PID/ns/net of the processes that hold the sockets.  Only the test's
+# own processes are compared, never the machine's.  The namespaces have
+# only their loopback: no packet leaves them.
+
+load helpers
+
+# ---------------------------------------------------------------------------
+# The socket holders: one python process each, with its own comm (prctl), in
+# the namespace it was started in (ip netns exec).  It closes what it
+# inherited, so that every socket it holds is one of the test's.
+#   server DIR TAG: tcp v4, v6 and dual-stack listeners with a connection
+#                   each (the v4 listener dup'ed: two descriptors), udp v4
+#                   and v6 bound, a connected udp v6 pair, unix stream
+#                   listener with a connection, a bound unix dgram socket
+#                   with a connected client, an abstract unix listener
+#   client DIR TAG OTHER: as nobody: a tcp connection to the server's v4
+#                   listener, a unix connection to its stream listener
+#                   (neither accepted); then it moves to namespace OTHER
+#                   (setns) and binds a udp socket there
+# ---------------------------------------------------------------------------
+HOLDER=$(cat <<'PYEOF'
+import ctypes, os, socket, sys, time
+from socket import AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM
+ready, comm, mode, d, tag = sys.argv[1:6]
+other = sys.argv[6:]
+os.closerange(3, 1 << 16)
+ctypes.CDLL(None).prctl(15, comm.encode(), 0, 0, 0)    # PR_SET_NAME
+keep = []
+
+def sock(fam, typ):
+    s = socket.socket(fam, typ)
+    keep.append(s)
+    return s
+
+def listener(fam, addr, port, v6only=None):
+    s = sock(fam, SOCK_STREAM)
+    if v6only is not None:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, v6only)
+    s.bind((addr, port))
+    s.listen(8)
+    return s
+
+def connect(fam, typ, addr):
+    s = sock(fam, typ)
+    s.connect(addr)
+    return s
+
+if mode == "server":
+    os.umask(0)                     # the client (nobody) connects to the unix ones
+    l4 = listener(AF_INET, "127.0.0.1", 4001)
+    keep.append(os.dup(l4.fileno()))
+    connect(AF_INET, SOCK_STREAM, ("127.0.0.1", 4001)); keep.append(l4.accept()[0])
+    l6 = listener(AF_INET6, "::1", 4002, v6only=1)
+    connect(AF_INET6, SOCK_STREAM, ("::1", 4002)); keep.append(l6.accept()[0])
+    ld = listener(AF_INET6, "::", 4003, v6only=0)
+    connect(AF_INET, SOCK_STREAM, ("127.0.0.1", 4003)); keep.append(ld.accept()[0])
+    sock(AF_INET, SOCK_DGRAM).bind(("127.0.0.1", 4004))
+    sock(AF_INET6, SOCK_DGRAM).bind(("::1", 4005))
+    c = sock(AF_INET6, SOCK_DGRAM); c.bind(("::1", 4006)); c.connect(("::1", 4005))
+    lu = sock(AF_UNIX, SOCK_STREAM); lu.bind(d + "/" + tag + ".sock"); lu.listen(8)
+    connect(AF_UNIX, SOCK_STREAM, d + "/" + tag + ".sock"); keep.append(lu.accept()[0])
+    sock(AF_UNIX, SOCK_DGRAM).bind(d + "/" + tag + ".dgram")
+    connect(AF_UNIX, SOCK_DGRAM, d + "/" + tag + ".dgram")
+    la = sock(AF_UNIX, SOCK_STREAM); la.bind("\0" + tag + "-abs"); la.listen(1)
+elif mode == "client":
+    ns = os.open("/run/netns/" + other[0], os.O_RDONLY)
+    os.setgroups([]); os.setgid(65534); os.setresuid(65534, 65534, 0)
+    connect(AF_INET, SOCK_STREAM, ("127.0.0.1", 4001))
+    connect(AF_UNIX, SOCK_STREAM, d + "/" + tag + ".sock")
+    # into the other namespace, keeping the sockets made in this one
+    os.seteuid(0)
+    if ctypes.CDLL(None, use_errno=True).setns(ns, 0x40000000):     # CLONE_NEWNET
+        sys.exit("setns: " + os.strerror(ctypes.get_errno()))
+    os.close(ns)
+    os.seteuid(65534)
+    sock(AF_INET, SOCK_DGRAM).bind(("127.0.0.1", 4007))
+else:
+    sys.exit("unknown mode " + mode)
+
+with open(ready + "~", "w") as f:
+    f.write(str(os.getpid()))
+os.rename(ready + "~", ready)
+while True:
+    time.sleep(1000)
+PYEOF
+)
+
+# ---------------------------------------------------------------------------
+# The checker.
+#   view FMT FILE PIDS [options]   the view's rows of these pids, parsed
+#                                  strictly (header once, csv module, json
+#                                  keys in order, numbers as numbers)
+#   oracle NS,... PIDS [options]   the same rows from ss -p in each
+#                                  namespace, netns from /proc/PID/ns/net,
+#                                  unix uids from stat of /proc/PID/fd/FD
+#   fds PIDS                       [pid, fd, inode] of each socket link in
+#                                  /proc/PID/fd
+# PIDS is comma separated.  Rows print as sorted json lists.  Options:
+#   --where EXPR   rows for which EXPR (python, the row is r) holds; oracle
+#                  rows of unix sockets also have r["peer"], the peer's inode
+#   --cols C,...   these columns only
+# ---------------------------------------------------------------------------
+SOCKPY=$(cat <<'PYEOF'
+import csv, io, json, os, re, subprocess, sys
+
+COLS = ["pid", "comm", "uid", "fd", "netns", "family", "protocol", "type", "state",
+        "local_addr", "local_port", "remote_addr", "remote_port", "inode"]
+INTS = {"pid", "uid", "fd", "netns", "local_port", "remote_port", "inode"}
+HEADER = ("    PID COMM               UID    FD      NETNS FAMILY  PROTO   TYPE      "
+          "STATE      LOCAL                        REMOTE                            INODE")
+# after the pid and the 16-column comm
+REST = re.compile(r"^ +(\d+) +(\d+) +(\d+) (\S+) +(\S+) +(\S+) +(\S+) +(\S+) +(\S+) +(\d+)$")
+
+def die(msg):
+    print(msg, file=sys.stderr)
+    sys.exit(1)
+
+def table_end(fam, s):
+    """127.0.0.1:80, [::1]:80, 0.0.0.0:* (inet); a name or * (others)."""
+    if fam not in ("ipv4", "ipv6"):
+        return ("" if s == "*" else s), "0"
+    if s.startswith("["):
+        a, p = s[1:].split("]:", 1)
+    else:
+        a, p = s.rsplit(":", 1)
+    return a, "0" if p == "*" else p
+
+def parse(fmt, path):
+    data = open(path, "rb").read()
+    if data and not data.endswith(b"\n"):
+        die("view output does not end with a newline: %r" % data[-80:])
+    rows = []
+    if fmt == "json":
+        for n, line in enumerate(data.decode("utf-8").split("\n")[:-1], 1):
+            obj = json.loads(line)
+            if list(obj) != COLS:
+                die("json line %d: keys %r, documented %r" % (n, list(obj), COLS))
+            for c in COLS:
+                if type(obj[c]) is not (int if c in INTS else str):
+                    die("json line %d: %s is %r" % (n, c, obj[c]))
+            rows.append({c: str(obj[c]) for c in COLS})
+    elif fmt == "csv":
+        recs = list(csv.reader(io.StringIO(data.decode("utf-8", "surrogateescape"),
+                                           newline=""), strict=True))
+        if not recs or recs[0] != COLS:
+            die("csv header %r, documented %r" % (recs[:1], COLS))
+        for n, r in enumerate(recs[1:], 2):
+            if len(r) != len(COLS) or any(c in INTS and not r[i].isdigit()
+                                          for i, c in enumerate(COLS)):
+                die("csv record %d: %r" % (n, r))
+            rows.append(dict(zip(COLS, r)))
+    elif fmt == "table":
+        lines = data.split(b"\n")[:-1]
+        if not lines or lines[0].decode() != HEADER:
+            die("table header %r, documented %r" % (lines[:1], HEADER))
+        for n, line in enumerate(lines[1:], 2):
+            m = REST.match(line[24:].decode("utf-8", "surrogateescape"))
+            if not line[:7].strip().isdigit() or line[7:8] != b" " or not m:
+                die("table line %d is not a sockets row: %r" % (n, line))
+            g = m.groups()
+            la, lp = table_end(g[3], g[7])
+            ra, rp = table_end(g[3], g[8])
+            rows.append(dict(zip(COLS, [line[:7].decode().strip(),
+                                        line[8:24].decode("utf-8", "surrogateescape").rstrip()]
+                                 + list(g[:7]) + [la, lp, ra, rp, g[9]])))
+    else:
+        die("unknown format " + fmt)
+    return rows
+
+def run(*cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+def users(line, pids):
+    return [(c, p, f) for c, p, f in re.findall(r'\("([^"]*)",pid=(\d+),fd=(\d+)\)', line)
+            if p in pids]
+
+def ss_end(s):
+    """ss's Address:Port: [::1]:80, 127.0.0.1:80, *:80 (dual-stack ::), 0.0.0.0:*."""
+    a, p = s.rsplit(":", 1)
+    a = a.split("%")[0]
+    if a.startswith("["):
+        a = a[1:-1]
+    return ("::" if a == "*" else a), ("0" if p == "*" else p)
+
+def oracle(namespaces, pids):
+    rows = []
+    for ns in namespaces:
+        ex = ["ip", "netns", "exec", ns]
+        netns = run(*ex, "stat", "-L", "-c", "%i", "/proc/self/ns/net").strip()
+        for proto, typ in (("tcp", "STREAM"), ("udp", "DGRAM")):
+            for v in ("4", "6"):
+                for line in run(*ex, "ss", "-%sanpeH%s" % (proto[0], v)).splitlines():
+                    f = line.split()
+                    la, lp = ss_end(f[3])
+                    ra, rp = ss_end(f[4])
+                    uid = re.search(r" uid:(\d+)", line)
+                    ino = re.search(r" ino:(\d+)", line)[1]
+                    for c, p, fd in users(line, pids):
+                        rows.append(dict(pid=p, comm=c, uid=uid[1] if uid else "0", fd=fd,
+                                         netns=netns, family="ipv" + v, protocol=proto,
+                                         type=typ, state=f[0], local_addr=la, local_port=lp,
+                                         remote_addr=ra, remote_port=rp, inode=ino))
+        types = {"u_str": "STREAM", "u_dgr": "DGRAM", "u_seq": "SEQPACKET"}
+        unix = [l.split() for l in run(*ex, "ss", "-xapeH").splitlines()]
+        queued = {}
+        names = {f[5]: ("" if f[4] == "*" else f[4]) for f in unix}
+        # a connection not yet accepted: its peer (queued on a listener)
+        # is listed with none of its own, but in the listener's peers:
+        for f in unix:
+            if "peers:" in f:
+                for client in f[f.index("peers:") + 1:]:
+                    queued[client] = names[f[5]]
+        for f in unix:
+            for c, p, fd in users(" ".join(f), pids):
+                uid = str(os.stat("/proc/%s/fd/%s" % (p, fd)).st_uid)
+                rows.append(dict(pid=p, comm=c, uid=uid, fd=fd, netns=netns, family="unix",
+                                 peer=f[7],
+                                 protocol="unix", type=types[f[0]], state=f[1],
+                                 local_addr=names[f[5]], local_port="0",
+                                 remote_addr=names.get(f[7], queued.get(f[5], "")),
+                                 remote_port="0",
+                                 inode=f[5]))
+    return rows
+
+def fds(pids):
+    out = []
+    for pid in pids:
+        d = "/proc/%s/fd/" % pid
+        for fd in os.listdir(d):
+            m = re.fullmatch(r"socket:\[(\d+)\]", os.readlink(d + fd))
+            if m:
+                out.append(dict(pid=pid, fd=fd, inode=m[1]))
+    return out
+
+def select(rows, opts):
+    if "where" in opts:
+        rows = [r for r in rows if eval(opts["where"], {}, {"r": r})]
+    cols = opts["cols"].split(",") if "cols" in opts else COLS
+    for line in sorted(json.dumps([r[c] for c in cols]) for r in rows):
+        print(line)
+
+args, opts = [], {}
+it = iter(sys.argv[1:])
+for a in it:
+    if a.startswith("--"):
+        opts[a[2:]] = next(it)
+    else:
+        args.append(a)
+cmd = args[0]
+if cmd == "view":             # view FMT FILE PIDS
+    pids = set(args[3].split(","))
+    select([r for r in parse(args[1], args[2]) if r["pid"] in pids], opts)
+elif cmd == "oracle":         # oracle NS,... PIDS
+    select(oracle(args[1].split(","), set(args[2].split(","))), opts)
+elif cmd == "fds":            # fds PIDS
+    select(fds(args[1].split(",")), dict(opts, cols="pid,fd,inode"))
+else:
+    die("unknown command " + cmd)
+PYEOF
+)
+
+sk() {
+	"$PYTHON" -c "$SOCKPY" "$@"
+}
+
+# has WHAT TEXT PATTERN...: TEXT contains each pattern (the oracle is not vacuous).
+has() {
+	local what=$1 text=$2 p
+	shift 2
+	for p in "$@"; do
+		[[ $text == *"$p"* ]] || { echo "$what lacks $p:"; echo "$text"; return 1; }
+	done
+}
+
+wait_for() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for: $*"
+	return 1
+}
+
+# holder NS COMM MODE [OTHER]: a socket holder in namespace NS; appends
+# its pid to HPIDS.
+holder() {
+	local ready="$WORK/ready.$RANDOM"
+	spawn ip netns exec "$1" "$PYTHON" -c "$HOLDER" "$ready" "$2" "$3" "$WORK" "$1" "${@:4}" \
+		< /dev/null > /dev/null 2> "$WORK/$2.err"
+	wait_for test -e "$ready" || { cat "$WORK/$2.err"; return 1; }
+	[ "$(cat "$ready")" = "$LAST_PID" ] || { echo "holder pid $(cat "$ready") != $LAST_PID"; return 1; }
+	HPIDS=${HPIDS:+$HPIDS,}$LAST_PID
+}
+
+# views3 NAME [LINE...]: sections NAME-table, NAME-csv and NAME-json of the
+# sockets program with the given parameter lines.
+views3() {
+	local name=$1 fmt line
+	shift
+	for fmt in table csv json; do
+		printf '[%s-%s]\nprogram = sockets\nformat = %s\n' "$name" "$fmt" "$fmt"
+		for line in "$@"; do printf '%s\n' "$line"; done
+		printf '\n'
+	done
+}
+
+# check3 NAME EXPECTED [OPTION...]: views NAME-{table,csv,json} give
+# EXPECTED for the test's pids.
+check3() {
+	local name=$1 expected=$2 fmt actual
+	shift 2
+	for fmt in table csv json; do
+		rd "$name-$fmt" > "$WORK/$name-$fmt.out"
+		actual=$(sk view "$fmt" "$WORK/$name-$fmt.out" "$HPIDS" "$@") || return 1
+		same "$name-$fmt" "$expected" "$actual" || return 1
+	done
+}
+
+setup() {
+	setup_view_root
+	WORK=$(mktemp -d /tmp/bpfviews-sockets.XXXXXX)
+	chmod 0777 "$WORK"	# the client (nobody) connects to unix sockets here
+	PYTHON=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
+	NSA=bvsock$$a$RANDOM
+	NSB=bvsock$$b$RANDOM
+	ip netns add "$NSA"
+	ip netns add "$NSB"
+	ip -n "$NSA" link set lo up
+	ip -n "$NSB" link set lo up
+	HPIDS=
+	holder "$NSA" bvsa-server server
+	holder "$NSB" bvsb-server server
+	SERVERS=$HPIDS
+	holder "$NSA" bvsa-client client "$NSB"
+	CLIENT=$LAST_PID
+}
+
+teardown() {
+	teardown_view_root
+	[ -n "${NSA:-}" ] && ip netns del "$NSA" 2>/dev/null
+	[ -n "${NSB:-}" ] && ip netns del "$NSB" 2>/dev/null
+	[ -n "${WORK:-}" ] && rm -rf "$WORK"
+	return 0
+}
+
+@test "sockets: rows equal ss -tanpe, -uanpe and -xape in two network namespaces, fds and inodes those of /proc/PID/fd" {
+	views3 all | manifest s.conf
+	bv apply
+
+	local expected
+	expected=$(sk oracle "$NSA,$NSB" "$HPIDS")
+	# the oracle covers what the test made: both namespaces, the three
+	# processes, nobody's sockets, v4, v6, dual-stack, udp, unix, abstract
+	has oracle "$expected" '"bvsa-server"' '"bvsa-client"' '"bvsb-server"' '"65534"' \
+		'"LISTEN"' '"ESTAB"' '"UNCONN"' '"::1"' '"::"' '"udp"' '"unix"' \
+		"\"$WORK/$NSA.sock\"" "\"$WORK/$NSB.dgram\"" "\"@$NSA-abs\"" \
+		"$(stat -L -c %i "/proc/${HPIDS%%,*}/ns/net")"
+	# server: 13 inet descriptors (the dup'ed listener twice) and 6 unix;
+	# client: 3, the last in the other namespace
+	[ "$(echo "$expected" | wc -l)" -eq $((2 * (13 + 6) + 3)) ] || { echo "$expected"; false; }
+	# a socket's namespace is the one it was made in: the client's last one
+	# is in its own (/proc/PID/ns/net), the others are not
+	has oracle "$expected" "[\"$CLIENT\", \"bvsa-client\", \"65534\", \"3\", \"$(stat -L -c %i "/proc/$CLIENT/ns/net")\""
+	[ "$(stat -L -c %i "/proc/$CLIENT/ns/net")" = "$(stat -L -c %i "/run/netns/$NSB")" ]
+	check3 all "$expected"
+
+	# every socket descriptor of the holders, once, with its fd and inode
+	expected=$(sk fds "$HPIDS")
+	check3 all "$expected" --cols pid,fd,inode
+	# and each server's namespace
+	local pid want=
+	for pid in ${SERVERS//,/ }; do
+		want+="[\"$pid\", \"$(stat -L -c %i "/proc/$pid/ns/net")\"]"$'\n'
+	done
+	expected=$(sk fds "$SERVERS" | "$PYTHON" -c '
+import json, sys
+ns = dict(json.loads(l) for l in sys.argv[1].splitlines())
+print("\n".join(sorted(json.dumps([p, ns[p]]) for p, _, _ in map(json.loads, sys.stdin))))' "$want")
+	check3 all "$expected" --cols pid,netns --where "r['pid'] != '$CLIENT'"
+}
+
+# The oracle's side of state = listening: what the view documents.
+LISTENING='r["state"] == "LISTEN" or (r["protocol"] == "udp" and r["state"] == "UNCONN" and r["local_port"] != "0") or (r["protocol"] == "unix" and r["type"] == "DGRAM" and r["local_addr"] != "" and r["peer"] == "0")'
+
+@test "sockets: comm, protocol, state (listening too), sport, dport, family and pid narrow exactly, in all three formats" {
+	{
+		views3 comm 'comm = bvsa-*'
+		views3 proto 'protocol = udp, unix'
+		views3 listening 'state = listening'
+		views3 estab 'state = estab'
+		views3 sport 'sport = 4001, 4005'
+		views3 dport 'dport = 4001'
+		views3 v6 'family = ipv6'
+		views3 tcp4listen 'protocol = tcp' 'state = listen' 'family = ipv4'
+		views3 client "pid = $CLIENT"
+	} | manifest s.conf
+	bv apply
+
+	local all expected
+	all=$(sk oracle "$NSA,$NSB" "$HPIDS")
+	t() {	# t VIEW WHERE: the view's rows are the oracle's for which WHERE holds
+		expected=$(sk oracle "$NSA,$NSB" "$HPIDS" --where "$2")
+		[ -n "$expected" ] && [ "$expected" != "$all" ] || { echo "$1: vacuous"; return 1; }
+		check3 "$1" "$expected"
+	}
+	t comm 'r["comm"].startswith("bvsa-")'
+	t proto 'r["protocol"] in ("udp", "unix")'
+	t listening "$LISTENING"
+	expected=$(sk oracle "$NSA,$NSB" "$HPIDS" --where "$LISTENING")
+	# listeners, unconnected bound udp, the bound unix dgram socket that
+	# has a client (ESTAB in the kernel), the client's udp in the other
+	# namespace; no connection
+	has listening "$expected" '"LISTEN"' '"4004"' '"4007"' ".dgram\", \"0\", \"\", \"0\"" '"@'
+	[[ $expected != *'"ESTAB", "127.0.0.1"'* ]]
+	t estab 'r["state"] == "ESTAB"'
+	t sport 'r["local_port"] in ("4001", "4005")'
+	t dport 'r["remote_port"] == "4001"'
+	t v6 'r["family"] == "ipv6"'
+	t tcp4listen 'r["protocol"] == "tcp" and r["state"] == "LISTEN" and r["family"] == "ipv4"'
+	t client "r['pid'] == '$CLIENT'"
+}
+
+@test "sockets: the default manifest's net/listening shows who listens, in every namespace" {
+	"$BPFVIEWS" -C "$BATS_TEST_DIRNAME/../../conf.d" -r "$ROOT" apply net/listening
+	rd net/listening > "$WORK/listening"
+	same net/listening "$(sk oracle "$NSA,$NSB" "$HPIDS" --where "$LISTENING")" \
+		"$(sk view table "$WORK/listening" "$HPIDS")"
+}
