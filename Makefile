@@ -21,7 +21,7 @@ ifeq ($(CI),true)
 WARN    += -Werror
 endif
 CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibpf -I$(O)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -linih) -lelf -lz -pthread
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -linih) -lz -pthread
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))

@@ -51,6 +51,9 @@ char _license[] SEC("license") = "GPL";
 #define VIEW_ADDRESSES(param)								\
 	static const char view_addresses[] __attribute__((used)) = #param
 
+/* bpfviews writes its digest of the view here at load (bpftool prog show prints it) */
+static const volatile __u64 bpf_metadata_bpfviews_stamp __attribute__((used)) = 0;
+
 enum view_format {
 	VIEW_FORMAT_TABLE,
 	VIEW_FORMAT_CSV,

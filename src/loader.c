@@ -13,7 +13,6 @@
 #include <bpf/libbpf.h>
 
 #include "builtin.h"
-#include "elfbtf.h"
 #include "loader.h"
 #include "log.h"
 #include "maplayout.h"
@@ -23,26 +22,11 @@
 
 /* ---- libbpf's messages ---- */
 
-/* per thread: views load in parallel (reconcile.c) */
-static __thread char *capture;
-static __thread size_t capture_len;
-
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char *msg;
-	int n;
-
-	/* the verifier log arrives as one message of any length */
-	n = vasprintf(&msg, fmt, ap);
-	if (n < 0)
-		return 0;
 	if (log_level >= LOG_DEBUG || (level == LIBBPF_WARN && log_level >= LOG_INFO))
-		fputs(msg, stderr);
-	capture = realloc(capture, capture_len + n + 1);
-	memcpy(capture + capture_len, msg, n + 1);
-	capture_len += n;
-	free(msg);
-	return n;
+		return vfprintf(stderr, fmt, ap);
+	return 0;
 }
 
 void loader_setup_logging(void)
@@ -50,45 +34,32 @@ void loader_setup_logging(void)
 	libbpf_set_print(libbpf_print);
 }
 
-static void capture_reset(void)
+/* libbpf's text for its own error codes (LIBBPF_ERRNO__*) and errno's. */
+static const char *libbpf_error(int err, char *buf, size_t len)
 {
-	capture_len = 0;
-	if (capture)
-		capture[0] = '\0';
-}
-
-const char *loader_last_log(void)
-{
-	return capture ? capture : "";
-}
-
-void loader_thread_done(void)
-{
-	free(capture);
-	capture = NULL;
-	capture_len = 0;
+	if (libbpf_strerror(err, buf, len))
+		snprintf(buf, len, "error %d", err < 0 ? -err : err);
+	return buf;
 }
 
 /* The verifier's last words are usually the reason: the line before
  * "processed N insns" or the log's end. */
-static void verifier_reason(char *buf, size_t len)
+static void verifier_reason(const char *log, char *buf, size_t len)
 {
-	const char *log = loader_last_log();
-	const char *begin = strstr(log, "-- BEGIN PROG LOAD LOG --");
-	const char *end = begin ? strstr(begin, "-- END PROG LOAD LOG --") : NULL;
-	const char *p, *last = NULL;
+	const char *p, *next, *last = NULL;
 
 	buf[0] = '\0';
-	if (!begin || !end)
-		return;
-	for (p = strchr(begin, '\n') + 1; p < end; p = strchr(p, '\n') + 1) {
+	for (p = log; *p; p = next) {
+		size_t n = strcspn(p, "\n");
+
+		next = p + n + (p[n] == '\n');
 		if (!strncmp(p, "processed ", 10) || !strncmp(p, "verification time", 17))
 			break;
-		if (*p != '\n')
+		if (n)
 			last = p;
 	}
 	if (last)
-		snprintf(buf, len, "%.*s", (int)(strcspn(last, "\n")), last);
+		snprintf(buf, len, "%.*s", (int)strcspn(last, "\n"), last);
 }
 
 /* ---- opening ---- */
@@ -104,51 +75,40 @@ static int key_line(const struct view_conf *v, const char *key)
 	return v->line;
 }
 
-/* Reads a custom object whole: its bytes are both what libbpf opens and
- * part of the view's stamp. */
-static void *read_object(const char *path, size_t *size)
+/* A custom object must be a root-owned regular file. */
+static int check_object(const char *path, char *why, size_t len)
 {
-	FILE *f = fopen(path, "re");
-	void *data = NULL;
-	long len;
+	struct stat st;
+	int rc = trust_check(path, why, len);
 
-	if (f && !fseek(f, 0, SEEK_END) && (len = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET)) {
-		data = malloc(len);
-		if (data && fread(data, 1, len, f) != (size_t)len) {
-			free(data);
-			data = NULL;
-			errno = EIO;
-		}
-		*size = len;
+	if (rc)
+		return rc;
+	if (stat(path, &st)) {
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		return -errno;
 	}
-	if (f)
-		fclose(f);
-	return data;
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, len, "%s: not a regular file", path);
+		return -EINVAL;
+	}
+	return 0;
 }
 
-/* The name libbpf would give the object: the file name up to its first dot. */
-static void object_name(const char *path, char *buf, size_t len)
+/* Opens the view's object. A built-in's stamp starts from its bytes. */
+static int open_object(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
-	const char *base = strrchr(path, '/');
-
-	snprintf(buf, len, "%s", base ? base + 1 : path);
-	buf[strcspn(buf, ".")] = '\0';
-}
-
-/* Opens the object; *data and *size are its bytes. */
-static int open_object(const struct view_conf *v, struct view_prog *vp, const void **data,
-		       size_t *size, char *err, size_t errlen)
-{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	const struct builtin_object *b = NULL;
-	char why[512], name[64];
+	char why[512];
+	int rc;
 
 	if (v->object) {
-		if (trust_check(v->object, why, sizeof(why))) {
+		rc = check_object(v->object, why, sizeof(why));
+		if (rc) {
 			view_err(v, key_line(v, "object"), err, errlen, "object %s", why);
-			return -EPERM;
+			return rc;
 		}
-		*data = vp->file_data = read_object(v->object, size);
-		object_name(v->object, name, sizeof(name));
+		vp->obj = bpf_object__open_file(v->object, &opts);
 	} else {
 		b = builtin_find(v->program);
 		if (!b) {
@@ -157,25 +117,32 @@ static int open_object(const struct view_conf *v, struct view_prog *vp, const vo
 			vp->manifest_error = true;
 			return -ENOENT;
 		}
-		*data = b->data;
-		*size = b->size;
-		snprintf(name, sizeof(name), "%s", b->name);
+		opts.object_name = b->name;
+		vp->obj = bpf_object__open_mem(b->data, b->size, &opts);
+		vp->stamp = digest_bytes(DIGEST_INIT, b->data, b->size);
 	}
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = name);
-	vp->obj = *data ? bpf_object__open_mem(*data, *size, &opts) : NULL;
 	if (!vp->obj) {
+		rc = errno ? -errno : -EINVAL;
 		view_err(v, b ? v->line : key_line(v, "object"), err, errlen, "cannot open %s %s: %s",
-			 b ? "built-in" : "object", b ? b->name : v->object, strerror(errno));
-		return errno ? -errno : -EINVAL;
+			 b ? "built-in" : "object", b ? b->name : v->object, libbpf_error(rc, why, sizeof(why)));
+		return rc;
 	}
-	vp->stamp = digest_bytes(DIGEST_INIT, *data, *size);
 	return 0;
 }
 
+/* An iterator program, whatever its section is called (iter/, iter.s/). */
 static bool is_iter(const struct bpf_program *p)
 {
-	return !strncmp(bpf_program__section_name(p), "iter/", 5) ||
-	       !strncmp(bpf_program__section_name(p), "iter.s/", 7);
+	return bpf_program__type(p) == BPF_PROG_TYPE_TRACING &&
+	       bpf_program__expected_attach_type(p) == BPF_TRACE_ITER;
+}
+
+/* What it walks: libbpf attaches to bpf_iter_<the section name after '/'>. */
+static const char *iter_target(const struct bpf_program *p)
+{
+	const char *slash = strchr(bpf_program__section_name(p), '/');
+
+	return slash ? slash + 1 : "";
 }
 
 static void list_iter_programs(struct bpf_object *obj, char *buf, size_t len)
@@ -224,42 +191,48 @@ static struct bpf_program *pick_program(const struct view_conf *v, struct bpf_ob
 	return found;
 }
 
-static int record_range(struct view_prog *vp, const struct bpf_object *obj, const char *key)
+/* A parameter in a writable section: the bytes to compare in the pinned
+ * view (viewstate.h). */
+static int record_range(struct view_prog *vp, const struct param_var *var)
 {
-	struct param_var var;
 	struct data_range *r;
 
-	if (params_find(bpf_object__btf(obj), key, &var) || !strcmp(var.section, ".rodata"))
+	if (!strcmp(var->section, ".rodata"))
 		return 0;
 	if (vp->ranges.n == MAX_DATA_RANGES)
 		return -E2BIG;
 	r = &vp->ranges.r[vp->ranges.n++];
-	snprintf(r->section, sizeof(r->section), "%s", var.section + 1);
-	r->offset = var.offset;
-	r->size = var.size;
+	snprintf(r->section, sizeof(r->section), "%s", var->section + 1);
+	r->offset = var->offset;
+	r->size = var->size;
 	return 0;
 }
 
 static int set_params(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
+	struct params_data d;
+	struct param_var var;
 	char why[512];
+	int rc = 0;
 
-	for (int i = 0; i < v->nkeys; i++) {
+	params_data_init(&d, vp->obj);
+	for (int i = 0; !rc && i < v->nkeys; i++) {
 		const struct manifest_key *k = &v->keys[i];
-		int rc;
 
 		if (manifest_key_is_own(k->key))
 			continue;
-		rc = params_set(vp->obj, k->key, k->value, why, sizeof(why));
-		if (!rc)
-			rc = record_range(vp, vp->obj, k->key);
+		rc = params_data_set(&d, k->key, k->value, &var, why, sizeof(why));
+		if (!rc && (rc = record_range(vp, &var)))
+			snprintf(why, sizeof(why), "more than %d parameters in .data and .bss", MAX_DATA_RANGES);
 		if (rc) {
 			view_err(v, k->line, err, errlen, "%s: %s", k->key, why);
-			vp->manifest_error = true;
-			return rc;
+			vp->manifest_error = rc != -ENOMEM;
 		}
 	}
-	return 0;
+	if (!rc && (rc = params_data_apply(&d)))
+		view_err(v, v->line, err, errlen, "cannot set the parameters: %s", libbpf_error(rc, why, sizeof(why)));
+	params_data_free(&d);
+	return rc;
 }
 
 /* ---- link parameters: checked against the iterator, resolved to ids ---- */
@@ -409,62 +382,24 @@ static int check_addresses(const struct view_conf *v, struct view_prog *vp, char
 }
 
 /*
- * Opens the object again from its bytes with the stamp in its BTF (see
- * elfbtf.c for why not into the opened object's), with the first one's
- * initial data (the parameters set) and program choice.
+ * A built-in's stamp: the digest of its bytes, the program, the link
+ * parameters and the initial data (the stamp variable still 0), written
+ * into its .rodata variable STAMP_VAR, which the kernel keeps with the
+ * program. A custom object has none: it is loaded and compared.
  */
-static int reopen_stamped(const struct view_conf *v, struct view_prog *vp, const void *data,
-			  size_t size, const char *stamp_name)
+static int stamp(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = bpf_object__name(vp->obj));
-	struct bpf_object *obj = NULL;
-	struct bpf_program *prog = NULL;
+	const char *version = "bpfviews stamp 2", *name = bpf_program__name(vp->prog);
+	struct param_var var;
 	struct bpf_map *map;
-	char ignored[256];
-	void *stamped;
-	size_t len, n;
+	char why[128];
+	__u64 h;
+	int rc;
 
-	if (elf_btf_add_int(data, size, stamp_name, &stamped, &len))
-		return -EINVAL;
-	obj = bpf_object__open_mem(stamped, len, &opts);
-	if (!obj)
-		goto fail;
-	bpf_object__for_each_map(map, obj) {
-		struct bpf_map *from = bpf_object__find_map_by_name(vp->obj, bpf_map__name(map));
-		const void *init = from && bpf_map__is_internal(map) ? bpf_map__initial_value(from, &n) : NULL;
-
-		if (init && bpf_map__set_initial_value(map, init, n))
-			goto fail;
-	}
-	/* the same choice as in the first: it succeeded there */
-	prog = pick_program(v, obj, ignored, sizeof(ignored));
-	if (!prog)
-		goto fail;
-	bpf_object__close(vp->obj);
-	free(vp->file_data);
-	vp->obj = obj;
-	vp->file_data = stamped;
-	vp->prog = prog;
-	vp->target = strchr(bpf_program__section_name(prog), '/') + 1;
-	return 0;
-fail:
-	bpf_object__close(obj);
-	free(stamped);
-	return -EINVAL;
-}
-
-/* Completes the stamp with the program, its initial data and link
- * parameters, and writes it into the object's BTF, which the kernel keeps
- * with the program. */
-static int stamp(const struct view_conf *v, struct view_prog *vp, const void *data, size_t len,
-		 char *err, size_t errlen)
-{
-	const char *version = "bpfviews stamp 1";
-	struct bpf_map *map;
-	char name[64];
-	__u64 h = digest_bytes(vp->stamp, version, strlen(version));
-
-	h = digest_bytes(h, bpf_program__name(vp->prog), strlen(bpf_program__name(vp->prog)));
+	if (!vp->stamp)
+		return 0;
+	h = digest_bytes(vp->stamp, version, strlen(version));
+	h = digest_bytes(h, name, strlen(name));
 	h = digest_bytes(h, &vp->link, sizeof(vp->link));
 	bpf_object__for_each_map(map, vp->obj) {
 		size_t size;
@@ -474,31 +409,31 @@ static int stamp(const struct view_conf *v, struct view_prog *vp, const void *da
 			h = digest_bytes(h, init, size);
 	}
 	vp->stamp = h ? h : 1;
-	snprintf(name, sizeof(name), STAMP_PREFIX "%016llx", (unsigned long long)vp->stamp);
-	if (reopen_stamped(v, vp, data, len, name)) {
-		snprintf(err, errlen, "cannot stamp the program's BTF");
-		return -EINVAL;
-	}
-	return 0;
+	rc = params_find_static(bpf_object__btf(vp->obj), STAMP_VAR, &var);
+	if (!rc && var.size != sizeof(vp->stamp))
+		rc = -EINVAL;
+	if (!rc)
+		rc = params_write(vp->obj, &var, &vp->stamp);
+	if (rc)
+		view_err(v, v->line, err, errlen, "cannot stamp built-in '%s' (" STAMP_VAR "): %s", name,
+			 libbpf_error(rc, why, sizeof(why)));
+	return rc;
 }
 
 bool view_prog_matches(const struct view_prog *vp, const struct view_state *pinned)
 {
-	return pinned->stamp == vp->stamp && !memcmp(&pinned->link, &vp->link, sizeof(vp->link)) &&
+	return vp->stamp && pinned->stamp == vp->stamp && !memcmp(&pinned->link, &vp->link, sizeof(vp->link)) &&
 	       !strcmp(pinned->target, vp->target);
 }
 
 int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
-	const void *data = NULL;
-	size_t size = 0;
 	int rc;
 
 	view_prog_reset(vp);
-	capture_reset();
 	rc = objcheck_first(v, vp, view_prog_open, "opening", err, errlen);
 	if (!rc)
-		rc = open_object(v, vp, &data, &size, err, errlen);
+		rc = open_object(v, vp, err, errlen);
 	if (!rc)
 		rc = objcheck_pinned_maps(v, vp->obj, err, errlen);
 	if (rc)
@@ -506,7 +441,7 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 	vp->prog = pick_program(v, vp->obj, err, errlen);
 	if (!vp->prog)
 		return -ENOENT;
-	vp->target = strchr(bpf_program__section_name(vp->prog), '/') + 1;
+	vp->target = iter_target(vp->prog);
 	rc = resolve_link(v, vp, err, errlen);
 	if (!rc && vp->map_fd >= 0)
 		rc = set_map_layout(v, vp, err, errlen);
@@ -514,50 +449,81 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 		rc = set_params(v, vp, err, errlen);
 	if (!rc)
 		rc = check_addresses(v, vp, err, errlen);
-	return rc ? rc : stamp(v, vp, data, size, err, errlen);
+	return rc ? rc : stamp(v, vp, err, errlen);
 }
 
 /* ---- loading and linking ---- */
 
-static bool kernel_has_iter(const char *target)
+/* What the kernel lacks that the program needs, if anything: readable BTF
+ * (libbpf finds the iterator's attach point in it) or the iterator itself. */
+static bool kernel_lacks(const char *target, char *buf, size_t len)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	char func[64];
-	bool found;
+	bool lacks;
 
-	if (!vmlinux)
-		return true;	/* cannot tell; let the load error speak */
+	if (!vmlinux) {
+		snprintf(buf, len, "the kernel's BTF (/sys/kernel/btf/vmlinux) is missing or unreadable; "
+			 "iterators need a kernel built with CONFIG_DEBUG_INFO_BTF");
+		return true;
+	}
 	snprintf(func, sizeof(func), "bpf_iter_%s", target);
-	found = btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC) > 0;
+	lacks = btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC) < 0;
+	if (lacks)
+		snprintf(buf, len, "this kernel has no '%s' iterator", target);
 	btf__free(vmlinux);
-	return found;
+	return lacks;
 }
+
+/* Whatever the load's log holds is the verifier's: -v shows it whole. */
+static void report_load(const struct view_conf *v, const struct view_prog *vp, int rc, const char *log,
+			char *err, size_t errlen)
+{
+	const char *name = bpf_program__name(vp->prog);
+	char why[512];
+
+	/* out of descriptors, maybe after the verifier passed it: its log is no
+	 * reason, and the kernel's BTF cannot be opened to look for one */
+	if (rc == -EMFILE || rc == -ENFILE) {
+		log = "";
+	} else if (kernel_lacks(vp->target, why, sizeof(why))) {
+		view_err(v, v->line, err, errlen, "%s", why);
+		return;
+	}
+	verifier_reason(log, why, sizeof(why));
+	if (!why[0]) {
+		view_err(v, v->line, err, errlen, "cannot load '%s': %s", name, libbpf_error(rc, why, sizeof(why)));
+		return;
+	}
+	view_err(v, v->line, err, errlen, "the verifier rejected '%s': %s%s", name, why,
+		 log_level >= LOG_INFO ? "" : " (-v shows the log)");
+	pr_info("[%s] '%s': -- BEGIN PROG LOAD LOG --\n%s-- END PROG LOAD LOG --", v->name, name, log);
+}
+
+/* Room for the verifier's log of a rejected program. The kernel (6.4 on)
+ * keeps its end, where the reason is, when it does not fit. Untouched
+ * unless a load fails. */
+#define VERIFIER_LOG_SIZE (16u << 20)
 
 int view_prog_load(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
-	char reason[256];
-	int rc;
+	int rc = objcheck_first(v, vp, view_prog_load, "loading", err, errlen);
+	char *log;
 
-	capture_reset();
-	rc = objcheck_first(v, vp, view_prog_load, "loading", err, errlen);
 	if (rc)
 		return rc;
-	rc = bpf_object__load(vp->obj);
-	if (!rc)
-		return 0;
-	if (!kernel_has_iter(vp->target)) {
-		view_err(v, v->line, err, errlen, "this kernel has no '%s' iterator", vp->target);
-		return -EOPNOTSUPP;
+	log = malloc(VERIFIER_LOG_SIZE);
+	if (!log) {
+		view_err(v, v->line, err, errlen, "cannot load '%s': out of memory", bpf_program__name(vp->prog));
+		return -ENOMEM;
 	}
-	/* out of descriptors after the verifier passed it: its log is no reason */
-	reason[0] = '\0';
-	if (rc != -EMFILE && rc != -ENFILE)
-		verifier_reason(reason, sizeof(reason));
-	if (reason[0])
-		view_err(v, v->line, err, errlen, "the verifier rejected '%s': %s%s", bpf_program__name(vp->prog),
-			 reason, log_level >= LOG_INFO ? "" : " (-v shows the log)");
-	else
-		view_err(v, v->line, err, errlen, "cannot load '%s': %s", bpf_program__name(vp->prog), strerror(-rc));
+	log[0] = '\0';
+	rc = bpf_program__set_log_buf(vp->prog, log, VERIFIER_LOG_SIZE);
+	if (!rc)
+		rc = bpf_object__load(vp->obj);
+	if (rc)
+		report_load(v, vp, rc, log, err, errlen);
+	free(log);
 	return rc;
 }
 
@@ -574,6 +540,8 @@ struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_p
 {
 	union bpf_iter_link_info info;
 	struct bpf_link *link;
+	char why[128];
+	int rc;
 
 	memset(&info, 0, sizeof(info));
 	if (!strcmp(vp->target, "cgroup")) {
@@ -588,10 +556,13 @@ struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_p
 	}
 	LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &info, .link_info_len = sizeof(info));
 	link = bpf_program__attach_iter(vp->prog, &opts);
-	if (!link)
-		view_err(v, v->line, err, errlen, "cannot create the iterator link: %s%s", strerror(errno),
-			 errno == ESRCH ? " (no such process)" : "");
-	return link;
+	if (link)
+		return link;
+	rc = -errno;
+	view_err(v, v->line, err, errlen, "cannot create the iterator link: %s%s", libbpf_error(rc, why, sizeof(why)),
+		 rc == -ESRCH ? " (is the pid or tid running?)" : "");
+	errno = -rc;
+	return NULL;
 }
 
 void view_prog_reset(struct view_prog *vp)
@@ -607,6 +578,5 @@ void view_prog_close(struct view_prog *vp)
 	if (vp->map_fd >= 0)
 		close(vp->map_fd);
 	bpf_object__close(vp->obj);
-	free(vp->file_data);
 	view_prog_reset(vp);
 }

@@ -15,7 +15,6 @@ struct bpf_link;
 
 struct view_prog {
 	struct bpf_object *obj;
-	void *file_data;		/* a custom object's bytes, read once */
 	struct bpf_program *prog;
 	const char *target;		/* iterator target, e.g. "task_file" */
 	struct data_ranges ranges;	/* parameters in writable sections */
@@ -23,7 +22,7 @@ struct view_prog {
 	int cgroup_fd;			/* where a cgroup walk starts, or -1 */
 	int map_fd;			/* the map a map iterator walks, or -1 */
 	bool manifest_error;		/* the failure is the manifest's, not the kernel's */
-	__u64 stamp;			/* digest of all the view is built from */
+	__u64 stamp;			/* a built-in's digest of all it is built from (0: custom) */
 };
 
 /* Opens the view's object (built-in or file), picks its program and sets its
@@ -43,11 +42,7 @@ struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_p
 void view_prog_reset(struct view_prog *vp);
 void view_prog_close(struct view_prog *vp);
 
-/* libbpf's messages go through here: printed at -vv, and the last load's
- * messages (the verifier log) are kept for -v. */
+/* libbpf's messages: debug ones at -vv, warnings at -v. */
 void loader_setup_logging(void);
-const char *loader_last_log(void);
-/* Frees what the calling thread kept of libbpf's messages. */
-void loader_thread_done(void);
 
 #endif

@@ -670,49 +670,86 @@ const void *params_var_data(struct bpf_object *obj, const struct param_var *var)
 	return init + var->offset;
 }
 
-int params_write(struct bpf_object *obj, const struct param_var *var, const void *bytes)
+void params_data_init(struct params_data *d, struct bpf_object *obj)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, var->section);
-	const void *init;
-	size_t size;
-	void *data;
-	int ret;
-
-	init = map ? bpf_map__initial_value(map, &size) : NULL;
-	if (!init || (size_t)var->offset + var->size > size)
-		return -ENOENT;
-	/* libbpf 1.1 hands out the initial value read-only: copy, change, set */
-	data = malloc(size);
-	if (!data)
-		return -ENOMEM;
-	memcpy(data, init, size);
-	memcpy((char *)data + var->offset, bytes, var->size);
-	ret = bpf_map__set_initial_value(map, data, size);
-	free(data);
-	return ret;
+	memset(d, 0, sizeof(*d));
+	d->obj = obj;
 }
 
-int params_set(struct bpf_object *obj, const char *key, const char *value,
-	       char *err, size_t errlen)
+/* Where VAR lives in the copy of its section, copied on first use; NULL +
+ * errno. */
+static char *section_copy(struct params_data *d, const struct param_var *var)
 {
-	const struct btf *btf = bpf_object__btf(obj);
-	struct param_var var;
-	void *bytes;
+	struct params_section *sec = NULL;
+	const void *init;
+	size_t i, size;
+
+	for (i = 0; i < sizeof(param_sections) / sizeof(param_sections[0]); i++)
+		if (!strcmp(param_sections[i], var->section))
+			sec = &d->sec[i];
+	if (sec && !sec->bytes) {
+		sec->map = bpf_object__find_map_by_name(d->obj, var->section);
+		init = sec->map ? bpf_map__initial_value(sec->map, &size) : NULL;
+		if (init && !(sec->bytes = malloc(size)))
+			return NULL;
+		if (init) {
+			memcpy(sec->bytes, init, size);
+			sec->size = size;
+		}
+	}
+	if (!sec || !sec->bytes || (size_t)var->offset + var->size > sec->size) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return sec->bytes + var->offset;
+}
+
+int params_data_set(struct params_data *d, const char *key, const char *value,
+		    struct param_var *var, char *err, size_t errlen)
+{
+	const struct btf *btf = bpf_object__btf(d->obj);
+	char *dst;
+
+	if (!btf || params_find(btf, key, var))
+		return unknown_key(btf, key, err, errlen);
+	dst = section_copy(d, var);
+	if (!dst) {
+		snprintf(err, errlen, "cannot set '%s': %s", key, strerror(errno));
+		return -errno;
+	}
+	return params_parse(btf, var, value, dst, err, errlen);
+}
+
+int params_data_apply(struct params_data *d)
+{
+	for (size_t i = 0; i < sizeof(d->sec) / sizeof(d->sec[0]); i++) {
+		const struct params_section *sec = &d->sec[i];
+		int ret = sec->bytes ? bpf_map__set_initial_value(sec->map, sec->bytes, sec->size) : 0;
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void params_data_free(struct params_data *d)
+{
+	for (size_t i = 0; i < sizeof(d->sec) / sizeof(d->sec[0]); i++)
+		free(d->sec[i].bytes);
+	params_data_init(d, NULL);
+}
+
+int params_write(struct bpf_object *obj, const struct param_var *var, const void *bytes)
+{
+	struct params_data d;
+	char *dst;
 	int ret;
 
-	if (!btf || params_find(btf, key, &var))
-		return unknown_key(btf, key, err, errlen);
-	bytes = calloc(1, var.size ? var.size : 1);
-	if (!bytes) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	ret = params_parse(btf, &var, value, bytes, err, errlen);
-	if (!ret) {
-		ret = params_write(obj, &var, bytes);
-		if (ret)
-			snprintf(err, errlen, "cannot set '%s': %s", key, strerror(-ret));
-	}
-	free(bytes);
+	params_data_init(&d, obj);
+	dst = section_copy(&d, var);
+	if (dst)
+		memcpy(dst, bytes, var->size);
+	ret = dst ? params_data_apply(&d) : -errno;
+	params_data_free(&d);
 	return ret;
 }

@@ -9,6 +9,7 @@
 
 struct btf;
 struct bpf_object;
+struct bpf_map;
 
 /* A global variable of a BPF object, found through the object's BTF. */
 struct param_var {
@@ -58,10 +59,25 @@ const void *params_var_data(struct bpf_object *obj, const struct param_var *var)
  * object. Returns 0 or -errno. */
 int params_write(struct bpf_object *obj, const struct param_var *var, const void *bytes);
 
-/* Sets global KEY of an opened (not yet loaded) object to VALUE. Returns 0,
- * -ENOENT if there is no such variable (err then lists the valid names), or
- * the error of params_parse. */
-int params_set(struct bpf_object *obj, const char *key, const char *value,
-	       char *err, size_t errlen);
+/* Copies of an opened object's .rodata, .data and .bss initial data: the
+ * parameters are written into them, and each is handed back to libbpf once. */
+struct params_data {
+	struct bpf_object *obj;
+	struct params_section {
+		struct bpf_map *map;
+		char *bytes;		/* NULL until a parameter is written there */
+		size_t size;
+	} sec[3];			/* as params_foreach orders the sections */
+};
+
+void params_data_init(struct params_data *d, struct bpf_object *obj);
+/* Sets global KEY to VALUE in the copy of its section; *VAR is where it
+ * lives. Returns 0, -ENOENT if there is no such variable (err then lists
+ * the valid names), -ENOMEM, or the error of params_parse. */
+int params_data_set(struct params_data *d, const char *key, const char *value,
+		    struct param_var *var, char *err, size_t errlen);
+/* Hands each written section back to the object. Returns 0 or -errno. */
+int params_data_apply(struct params_data *d);
+void params_data_free(struct params_data *d);
 
 #endif

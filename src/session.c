@@ -140,7 +140,6 @@ static void *load_worker(void *arg)
 			break;
 		load_view(q->s, i, q->load_errors);
 	}
-	loader_thread_done();
 	return NULL;
 }
 

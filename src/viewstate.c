@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
+#include "params.h"
 #include "viewstate.h"
 
 #define FNV_PRIME 0x100000001b3ULL
@@ -77,9 +78,24 @@ static __u64 value_digest(const struct bpf_map_info *info, const unsigned char *
 	return h;
 }
 
+/* Takes the stamp out of the value of the program's .rodata: into *stamp,
+ * and zeroes in the value, so the data digest is the same whatever it is. */
+static void take_stamp(const struct btf *btf, const struct bpf_map_info *info, unsigned char *value,
+		       __u64 *stamp)
+{
+	struct param_var var;
+
+	if (!btf || strcmp(map_section(info->name), "rodata") || params_find_static(btf, STAMP_VAR, &var) ||
+	    var.size != sizeof(*stamp) || var.offset + var.size > info->value_size)
+		return;
+	memcpy(stamp, value + var.offset, sizeof(*stamp));
+	memset(value + var.offset, 0, sizeof(*stamp));
+}
+
 /* Digest of one of the program's maps, if it is an internal data map
  * (single-element array named "<obj>.<section>"). Returns 1 if it is one. */
-static int map_digest(__u32 id, const struct data_ranges *ranges, struct map_digest *out)
+static int map_digest(__u32 id, const struct btf *btf, const struct data_ranges *ranges,
+		      struct map_digest *out, __u64 *stamp)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info), key = 0;
@@ -96,6 +112,7 @@ static int map_digest(__u32 id, const struct data_ranges *ranges, struct map_dig
 	err = value ? bpf_map_lookup_elem(fd, &key, value) : -ENOMEM;
 	if (err)
 		goto out;
+	take_stamp(btf, &info, value, stamp);
 	memcpy(out->name, info.name, sizeof(out->name));
 	out->digest = value_digest(&info, value, ranges);
 	err = 1;
@@ -105,46 +122,30 @@ out:
 	return err;
 }
 
-static int data_digest(const __u32 *map_ids, __u32 nr, const struct data_ranges *ranges, __u64 *digest)
+static int data_digest(const __u32 *map_ids, __u32 nr, const struct btf *btf,
+		       const struct data_ranges *ranges, struct view_state *st)
 {
 	struct map_digest maps[16];
 	int n = 0, err;
 
 	for (__u32 i = 0; i < nr && n < 16; i++) {
-		err = map_digest(map_ids[i], ranges, &maps[n]);
+		err = map_digest(map_ids[i], btf, ranges, &maps[n], &st->stamp);
 		if (err < 0)
 			return err;
 		n += err;
 	}
 	qsort(maps, n, sizeof(maps[0]), by_name);
-	*digest = DIGEST_INIT;
+	st->data_digest = DIGEST_INIT;
 	for (int i = 0; i < n; i++)
-		*digest = digest_bytes(*digest, &maps[i].digest, sizeof(maps[i].digest));
+		st->data_digest = digest_bytes(st->data_digest, &maps[i].digest, sizeof(maps[i].digest));
 	return 0;
-}
-
-/* The stamp in the program's BTF (see STAMP_PREFIX), or 0. */
-static __u64 read_stamp(__u32 btf_id)
-{
-	struct btf *btf = btf_id ? btf__load_from_kernel_by_id(btf_id) : NULL;
-	__u64 stamp = 0;
-
-	for (int id = btf ? (int)btf__type_cnt(btf) - 1 : 0; id > 0; id--) {
-		const char *name = btf__name_by_offset(btf, btf__type_by_id(btf, id)->name_off);
-
-		if (name && !strncmp(name, STAMP_PREFIX, strlen(STAMP_PREFIX))) {
-			stamp = strtoull(name + strlen(STAMP_PREFIX), NULL, 16);
-			break;
-		}
-	}
-	btf__free(btf);
-	return stamp;
 }
 
 int view_state_of_prog(int prog_fd, const struct data_ranges *ranges, struct view_state *st)
 {
 	struct bpf_prog_info info = { 0 };
 	__u32 len = sizeof(info), map_ids[16];
+	struct btf *btf;
 	int err;
 
 	info.nr_map_ids = 16;
@@ -152,9 +153,12 @@ int view_state_of_prog(int prog_fd, const struct data_ranges *ranges, struct vie
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
 		return -errno;
 	memcpy(st->prog_name, info.name, sizeof(st->prog_name));
-	st->stamp = read_stamp(info.btf_id);
 	memcpy(st->tag, info.tag, sizeof(st->tag));
-	err = data_digest(map_ids, info.nr_map_ids < 16 ? info.nr_map_ids : 16, ranges, &st->data_digest);
+	/* the program's BTF is its maps' too: it says where the stamp is */
+	btf = info.btf_id ? btf__load_from_kernel_by_id(info.btf_id) : NULL;
+	st->stamp = 0;
+	err = data_digest(map_ids, info.nr_map_ids < 16 ? info.nr_map_ids : 16, btf, ranges, st);
+	btf__free(btf);
 	return err;
 }
 

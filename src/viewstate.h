@@ -47,10 +47,12 @@ struct view_state {
 #define DIGEST_INIT 0xcbf29ce484222325ULL
 __u64 digest_bytes(__u64 h, const void *data, size_t len);
 
-/* The stamp is a BTF type named STAMP_PREFIX<16 hex digits> that bpfviews
- * adds to a program's BTF before loading it: the digest of everything the
- * view is built from, readable from the kernel without loading anything. */
-#define STAMP_PREFIX "bpfviews_stamp_"
+/* A built-in program's .rodata variable (bpf/view.h) in which bpfviews
+ * writes, before loading, the digest of everything the view is built from:
+ * the kernel keeps it with the program (bpftool prog show prints it), so an
+ * unchanged view is known without loading anything. The data digest leaves
+ * it out. */
+#define STAMP_VAR "bpf_metadata_bpfviews_stamp"
 
 int view_state_of_prog(int prog_fd, const struct data_ranges *ranges, struct view_state *st);
 /* For a pinned iterator link; -ENOTSUP if it is not one. */
