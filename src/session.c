@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,11 +151,6 @@ void session_load(struct session *s)
 	pthread_t threads[MAX_LOADERS];
 	int n = cpus < 1 ? 1 : cpus > MAX_LOADERS ? MAX_LOADERS : cpus, started = 0;
 
-	/* Every load parses vmlinux BTF (5 MB) into fresh buffers: kept in the
-	 * heap and reused by the next load of the thread, they are not
-	 * faulted in and zeroed again for each view. */
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
-	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	q.load_errors = calloc(s->m.nviews + 1, sizeof(*q.load_errors));
 	if (!q.load_errors) {
 		for (int i = 0; i < s->m.nviews; i++)
