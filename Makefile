@@ -14,14 +14,14 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 ARCH        := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/' -e 's/s390x/s390/')
 
 O       := build
-PKGS    := libbpf inih
+PKGS    := libbpf
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 ifeq ($(CI),true)
 WARN    += -Werror
 endif
 CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibpf -I$(O)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -linih) -lz -pthread
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf) -lz -pthread
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))

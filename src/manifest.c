@@ -1,8 +1,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
-#include <ini.h>
 #include <limits.h>
 #include <stdint.h>
 #include <pwd.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <linux/bpf.h>
 
 #include "log.h"
@@ -56,10 +57,21 @@ int view_name_check(const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "empty view name");
 		return -EINVAL;
 	}
+	if (strlen(name) > VIEW_NAME_MAX) {
+		snprintf(err, errlen, "view name '%.40s...' is %zu characters long; at most %d",
+			 name, strlen(name), VIEW_NAME_MAX);
+		return -EINVAL;
+	}
 	for (const char *p = name;; p++) {
 		if (*p == '/' || !*p) {
 			if (p == part) {
 				snprintf(err, errlen, "view name '%s' has an empty path component", name);
+				return -EINVAL;
+			}
+			if (p - part > VIEW_PART_MAX) {
+				snprintf(err, errlen,
+					 "view name '%.40s...' has a component of %zu characters; at most %d",
+					 name, (size_t)(p - part), VIEW_PART_MAX);
 				return -EINVAL;
 			}
 			if (!*p)
@@ -87,19 +99,30 @@ struct file_set {
 	int errors;
 };
 
-static void file_set_put(struct file_set *s, const char *key, const char *path)
+static int file_set_put(struct file_set *s, const char *key, const char *path)
 {
-	for (int i = 0; i < s->n; i++) {
-		if (strcmp(s->v[i].key, key))
-			continue;
-		free(s->v[i].path);
-		s->v[i].path = path ? strdup(path) : NULL;
-		return;
+	struct conf_file *v, *f = NULL;
+	char *copy = NULL;
+
+	if (path && !(copy = strdup(path)))
+		return -ENOMEM;
+	for (int i = 0; i < s->n && !f; i++)
+		if (!strcmp(s->v[i].key, key))
+			f = &s->v[i];
+	if (!f) {
+		v = realloc(s->v, (s->n + 1) * sizeof(*s->v));
+		if (!v || !(v[s->n].key = strdup(key))) {
+			s->v = v ? v : s->v;
+			free(copy);
+			return -ENOMEM;
+		}
+		s->v = v;
+		f = &s->v[s->n++];
+		f->path = NULL;
 	}
-	s->v = realloc(s->v, (s->n + 1) * sizeof(*s->v));
-	s->v[s->n].key = strdup(key);
-	s->v[s->n].path = path ? strdup(path) : NULL;
-	s->n++;
+	free(f->path);
+	f->path = copy;
+	return 0;
 }
 
 static bool is_mask(const char *path)
@@ -109,6 +132,18 @@ static bool is_mask(const char *path)
 	return realpath(path, target) && !strcmp(target, "/dev/null");
 }
 
+static const char *file_kind(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR: return "a directory";
+	case S_IFIFO: return "a FIFO";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFSOCK: return "a socket";
+	default: return "a special file";
+	}
+}
+
 static bool has_conf_suffix(const char *name)
 {
 	size_t len = strlen(name);
@@ -116,42 +151,51 @@ static bool has_conf_suffix(const char *name)
 	return len > 5 && !strcmp(name + len - 5, ".conf");
 }
 
-/* A refused file or directory is reported and not read at all. */
-static bool trusted(struct file_set *s, const char *path)
+/* A descriptor of DIR if it is root's alone; else reported, and -1. */
+static int open_dir(struct file_set *s, const char *dir, bool must_exist)
 {
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char err[512];
+	struct stat st;
 
-	if (!trust_check(path, err, sizeof(err)))
-		return true;
+	if (fd < 0 && !must_exist && errno == ENOENT)
+		return -1;
+	if (fd < 0 || fstat(fd, &st))
+		snprintf(err, sizeof(err), "%s: %s", dir, strerror(errno));
+	else if (!trust_check_stat(&st, dir, err, sizeof(err)))
+		return fd;
 	pr_err("%s", err);
 	s->errors++;
-	return false;
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 static void add_dir(struct file_set *s, const char *dir, bool must_exist)
 {
 	struct dirent **ents;
-	int n = scandir(dir, &ents, NULL, alphasort);
-	bool dir_ok;
+	int fd = open_dir(s, dir, must_exist), n;
 
-	if (n < 0) {
-		if (must_exist || errno != ENOENT) {
-			pr_err("%s: %s", dir, strerror(errno));
-			s->errors++;
-		}
+	if (fd < 0)
 		return;
+	n = scandirat(fd, ".", &ents, NULL, alphasort);
+	close(fd);
+	if (n < 0) {
+		pr_err("%s: %s", dir, strerror(errno));
+		s->errors++;
 	}
-	dir_ok = trusted(s, dir);
 	for (int i = 0; i < n; i++) {
 		char path[PATH_MAX];
 
-		if (dir_ok && has_conf_suffix(ents[i]->d_name)) {
+		if (has_conf_suffix(ents[i]->d_name)) {
 			snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
-			file_set_put(s, ents[i]->d_name, is_mask(path) ? NULL : path);
+			if (file_set_put(s, ents[i]->d_name, is_mask(path) ? NULL : path))
+				s->errors++;
 		}
 		free(ents[i]);
 	}
-	free(ents);
+	if (n >= 0)
+		free(ents);
 }
 
 static int by_basename(const void *a, const void *b)
@@ -178,25 +222,21 @@ static void collect_files(struct file_set *s, char *const *sources, int nsources
 			s->errors++;
 		} else if (S_ISDIR(st.st_mode)) {
 			add_dir(s, sources[i], true);
-		} else {
-			file_set_put(s, sources[i], sources[i]);
+		} else if (file_set_put(s, sources[i], is_mask(sources[i]) ? NULL : sources[i])) {
+			s->errors++;
 		}
 	}
 	qsort(s->v, s->n, sizeof(*s->v), by_basename);
 }
 
-/* ---- parsing: inih with a line-counting reader ---- */
+/* ---- parsing: whole lines of a file read whole ---- */
 
 struct parse_state {
 	struct manifest *m;
 	const char *file;
-	FILE *stream;
-	int line;		/* the line inih is working on */
-	int section_line;	/* header line of the current section */
-	int section_seq;	/* headers seen in this file */
-	int view_seq;		/* section_seq the current view was created at */
-	struct view_conf *view;
-	char *section;		/* name in the current header, NULL if it has none */
+	int line;
+	struct view_conf *view;	/* of the current section; NULL before any */
+	bool bad_header;	/* the current header could not be read */
 	int errors;
 };
 
@@ -206,103 +246,225 @@ struct parse_state {
 		(ps)->errors++;							\
 	} while (0)
 
-static struct view_conf *view_new(struct parse_state *ps, const char *name)
+/* "[view] " for the section being read, to name it in an error. */
+#define IN_VIEW(ps) (ps)->view ? "[" : "", (ps)->view ? (ps)->view->name : "", (ps)->view ? "] " : ""
+
+static int view_new(struct parse_state *ps, const char *name)
 {
 	struct manifest *m = ps->m;
 	const struct view_conf *old = manifest_find(m, name);
-	struct view_conf *v;
+	struct view_conf *views, *v;
 	char err[256];
 
 	if (old)
-		parse_error(ps, ps->section_line, "view '%s' is already defined at %s:%d",
+		parse_error(ps, ps->line, "view '%s' is already defined at %s:%d",
 			    name, old->file, old->line);
 	else if (view_name_check(name, err, sizeof(err)))
-		parse_error(ps, ps->section_line, "%s", err);
-	m->views = realloc(m->views, (m->nviews + 1) * sizeof(*m->views));
-	v = &m->views[m->nviews++];
+		parse_error(ps, ps->line, "%s", err);
+	views = realloc(m->views, (m->nviews + 1) * sizeof(*m->views));
+	if (!views)
+		return -ENOMEM;
+	m->views = views;
+	v = &m->views[m->nviews];
 	memset(v, 0, sizeof(*v));
 	v->name = strdup(name);
+	if (!v->name)
+		return -ENOMEM;
+	m->nviews++;
 	v->file = ps->file;
-	v->line = ps->section_line;
+	v->line = ps->line;
 	v->mode = DEFAULT_MODE;
-	return v;
+	ps->view = v;
+	return 0;
 }
 
-/* inih calls the handler for keys only, so a section without keys would
- * vanish without a word; give it a view, to be checked like any other. */
-static void end_section(struct parse_state *ps)
+/* A program global may be written "global.NAME"; it is the same key as
+ * "NAME" unless NAME is one of the tool's own keys. */
+static const char *param_of(const char *key)
 {
-	if (ps->section && ps->view_seq != ps->section_seq) {
-		ps->view = view_new(ps, ps->section);
-		ps->view_seq = ps->section_seq;
-	}
+	if (!strncmp(key, MANIFEST_GLOBAL_PREFIX, strlen(MANIFEST_GLOBAL_PREFIX)))
+		return key + strlen(MANIFEST_GLOBAL_PREFIX);
+	return manifest_key_is_own(key) ? NULL : key;
 }
 
-static void skip_line(FILE *f)
+static bool same_key(const char *a, const char *b)
 {
-	int c;
+	const char *pa = param_of(a), *pb = param_of(b);
 
-	while ((c = fgetc(f)) != EOF && c != '\n')
-		;
+	return pa && pb ? !strcmp(pa, pb) : !strcmp(a, b);
 }
 
-static char *counting_reader(char *str, int num, void *stream)
+static int key_new(struct parse_state *ps, const char *key, const char *value)
 {
-	struct parse_state *ps = stream;
-	char *p = str, *end;
+	struct view_conf *v = ps->view;
+	struct manifest_key *keys;
+	char *k, *val;
 
-	if (!fgets(str, num, ps->stream)) {
-		end_section(ps);
-		return NULL;
+	if (!v) {
+		if (!ps->bad_header)
+			parse_error(ps, ps->line, "'%s' is outside any [view] section", key);
+		return 0;
 	}
-	ps->line++;
-	if (!strchr(str, '\n') && !feof(ps->stream)) {
-		/* inih's line buffer is fixed; a cut line would be read as two */
-		parse_error(ps, ps->line, "%s%s%sline is longer than %d characters", ps->section ? "[" : "",
-			    ps->section ? ps->section : "", ps->section ? "] " : "", num - 3);
-		skip_line(ps->stream);
-		snprintf(str, num, ";\n");
-		return str;
-	}
-	if (ps->line == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
-		p += 3;		/* inih skips a UTF-8 BOM too */
-	for (; isspace((unsigned char)*p); p++)
-		;
-	if (*p == '[') {
-		end_section(ps);
-		ps->section_line = ps->line;
-		ps->section_seq++;
-		free(ps->section);
-		end = strchr(p, ']');
-		ps->section = end ? strndup(p + 1, end - p - 1) : NULL;
-	}
-	return str;
-}
-
-static int on_ini_key(void *user, const char *section, const char *key, const char *value)
-{
-	struct parse_state *ps = user;
-	struct view_conf *v;
-
-	if (!*section) {
-		parse_error(ps, ps->line, "'%s' is outside any [view] section", key);
-		return 1;
-	}
-	if (!ps->view || ps->view_seq != ps->section_seq) {
-		ps->view = view_new(ps, section);
-		ps->view_seq = ps->section_seq;
-	}
-	v = ps->view;
 	for (int i = 0; i < v->nkeys; i++) {
-		if (!strcmp(v->keys[i].key, key)) {
+		if (same_key(v->keys[i].key, key)) {
 			parse_error(ps, ps->line, "[%s] '%s' is already set at line %d",
 				    v->name, key, v->keys[i].line);
-			return 1;
+			return 0;
 		}
 	}
-	v->keys = realloc(v->keys, (v->nkeys + 1) * sizeof(*v->keys));
-	v->keys[v->nkeys++] = (struct manifest_key){ strdup(key), strdup(value), ps->line };
-	return 1;
+	keys = realloc(v->keys, (v->nkeys + 1) * sizeof(*v->keys));
+	if (!keys)
+		return -ENOMEM;
+	v->keys = keys;
+	k = strdup(key);
+	val = strdup(value);
+	if (!k || !val) {
+		free(k);
+		free(val);
+		return -ENOMEM;
+	}
+	v->keys[v->nkeys++] = (struct manifest_key){ k, val, ps->line };
+	return 0;
+}
+
+static char *skip_space(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+static char *trim_end(char *s)
+{
+	char *end = s + strlen(s);
+
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+/* The first of CHARS in S, or the ';' of an inline comment (one that follows
+ * a space or a tab), or the end of S. */
+static char *find_or_comment(char *s, const char *chars)
+{
+	bool after_space = false;
+
+	for (; *s; s++) {
+		if (strchr(chars, *s) || (*s == ';' && after_space))
+			break;
+		after_space = *s == ' ' || *s == '\t';
+	}
+	return s;
+}
+
+static int parse_line(struct parse_state *ps, char *line)
+{
+	char *s = skip_space(trim_end(line)), *end, *value;
+
+	if (!*s || *s == ';' || *s == '#')
+		return 0;
+	if (*s == '[') {
+		end = find_or_comment(s + 1, "]");
+		ps->view = NULL;
+		ps->bad_header = *end != ']';
+		if (ps->bad_header) {
+			parse_error(ps, ps->line, "syntax error: '[' without ']'");
+			return 0;
+		}
+		*end = '\0';
+		return view_new(ps, s + 1);
+	}
+	end = find_or_comment(s, "=:");
+	if ((*end != '=' && *end != ':') || end == s) {
+		parse_error(ps, ps->line, "%s%s%ssyntax error (expected [view] or key = value)", IN_VIEW(ps));
+		return 0;
+	}
+	value = skip_space(end + 1);
+	*find_or_comment(value, "") = '\0';
+	*end = '\0';
+	return key_new(ps, trim_end(s), trim_end(value));
+}
+
+static int parse_text(struct parse_state *ps, char *text, size_t len)
+{
+	char *p = text, *end = text + len, *eol;
+	int rc = 0;
+
+	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	for (; !rc && p < end; p = eol + 1) {
+		eol = memchr(p, '\n', end - p);
+		if (!eol)
+			eol = end;	/* the buffer has a byte to spare after the text */
+		*eol = '\0';
+		ps->line++;
+		if (strlen(p) != (size_t)(eol - p))
+			parse_error(ps, ps->line, "%s%s%sNUL byte in the line", IN_VIEW(ps));
+		else if (eol - p > MANIFEST_MAX_LINE)
+			parse_error(ps, ps->line, "%s%s%sline is longer than %d characters",
+				    IN_VIEW(ps), MANIFEST_MAX_LINE);
+		else
+			rc = parse_line(ps, p);
+	}
+	return rc;
+}
+
+/* Reads PATH whole into a buffer with one byte to spare. Only a regular file
+ * of root's, at most MANIFEST_MAX_SIZE bytes, is read: a FIFO or a device
+ * could block or never end, and a directory is not a manifest. */
+static int read_whole(const char *path, char **text, size_t *len)
+{
+	char err[512], *buf = NULL;
+	struct stat st;
+	ssize_t n = 0;
+	size_t got = 0;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st)) {
+		rc = -errno;
+		pr_err("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pr_err("%s: is %s, not a regular file; only regular files are read", path,
+		       file_kind(st.st_mode));
+		rc = -EINVAL;
+		goto out;
+	}
+	rc = trust_check_stat(&st, path, err, sizeof(err));
+	if (rc) {
+		pr_err("%s", err);
+		goto out;
+	}
+	buf = malloc(MANIFEST_MAX_SIZE + 2);
+	if (!buf) {
+		rc = -ENOMEM;
+		pr_err("%s: out of memory", path);
+		goto out;
+	}
+	while (got <= MANIFEST_MAX_SIZE &&
+	       ((n = read(fd, buf + got, MANIFEST_MAX_SIZE + 1 - got)) > 0 || (n < 0 && errno == EINTR)))
+		got += n > 0 ? n : 0;
+	if (n < 0 || got > MANIFEST_MAX_SIZE) {
+		rc = n < 0 ? -errno : -EFBIG;
+		if (n < 0)
+			pr_err("%s: %s", path, strerror(errno));
+		else
+			pr_err("%s: larger than %d bytes; a manifest file may be at most that", path,
+			       MANIFEST_MAX_SIZE);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	*text = buf;
+	*len = got;
+	return 0;
 }
 
 /* ---- the tool's own keys ---- */
@@ -333,17 +495,25 @@ static int parse_mode(const char *s, mode_t *out)
 	return 0;
 }
 
+/* (uid_t)-1 is chown's "leave it", never an owner. */
+#define ID_MAX (UINT32_MAX - 1)
+
+static int parse_id(const char *s, __u32 *out)
+{
+	return parse_u32(s, out) || *out > ID_MAX ? -EINVAL : 0;
+}
+
 static int parse_user(const char *s, uid_t *out)
 {
 	struct passwd *pw;
 	__u32 id;
 
-	if (!parse_u32(s, &id)) {
+	if (!parse_id(s, &id)) {
 		*out = id;
 		return 0;
 	}
 	pw = getpwnam(s);
-	if (!pw)
+	if (!pw || pw->pw_uid > ID_MAX)
 		return -ENOENT;
 	*out = pw->pw_uid;
 	return 0;
@@ -354,12 +524,12 @@ static int parse_group(const char *s, gid_t *out)
 	struct group *gr;
 	__u32 id;
 
-	if (!parse_u32(s, &id)) {
+	if (!parse_id(s, &id)) {
 		*out = id;
 		return 0;
 	}
 	gr = getgrnam(s);
-	if (!gr)
+	if (!gr || gr->gr_gid > ID_MAX)
 		return -ENOENT;
 	*out = gr->gr_gid;
 	return 0;
@@ -401,14 +571,14 @@ static void own_key(struct parse_state *ps, struct view_conf *v, const struct ma
 
 	if (!strcmp(k->key, "program"))
 		v->program = val;
-	else if (!strcmp(k->key, "object"))
-		v->object = val;
+	else if (!strcmp(k->key, "object") && (v->object = val)[0] != '/' && *val)
+		what = "an absolute path";
 	else if (!strcmp(k->key, "mode") && parse_mode(val, &v->mode))
 		what = "an octal file mode up to 0777, like 0440";
 	else if (!strcmp(k->key, "owner") && parse_user(val, &v->uid))
-		what = "a user name or uid";
+		what = "a user name or uid (0 to 4294967294)";
 	else if (!strcmp(k->key, "group") && parse_group(val, &v->gid))
-		what = "a group name or gid";
+		what = "a group name or gid (0 to 4294967294)";
 	else if (!strcmp(k->key, "pid") && (parse_u32(val, &v->pid) || !v->pid))
 		what = "a process id";
 	else if (!strcmp(k->key, "tid") && (parse_u32(val, &v->tid) || !v->tid))
@@ -439,44 +609,27 @@ static void validate_view(struct parse_state *ps, struct view_conf *v)
 			    v->name);
 }
 
-/* "[view] " for the section LINE is in, to name it in a syntax error. */
-static const char *view_at_line(const struct manifest *m, const char *file, int first, int line)
-{
-	static char buf[300];
-	const struct view_conf *in = NULL;
-
-	for (int i = first; i < m->nviews; i++)
-		if (m->views[i].file == file && m->views[i].line <= line)
-			in = &m->views[i];
-	if (!in)
-		return "";
-	snprintf(buf, sizeof(buf), "[%s] ", in->name);
-	return buf;
-}
-
-static void parse_file(struct manifest *m, const char *path, int *errors)
+/* Returns -errno if PATH could not be read; its own errors count in ERRORS. */
+static int parse_file(struct manifest *m, const char *path, int *errors)
 {
 	struct parse_state ps = { .m = m, .file = path };
 	int first_view = m->nviews;
+	size_t len;
+	char *text;
 	int rc;
 
-	ps.stream = fopen(path, "re");
-	if (!ps.stream) {
-		pr_err("%s: %s", path, strerror(errno));
+	rc = read_whole(path, &text, &len);
+	if (rc) {
 		(*errors)++;
-		return;
+		return rc;
 	}
-	rc = ini_parse_stream(counting_reader, &ps, on_ini_key, &ps);
-	fclose(ps.stream);
-	free(ps.section);
-	if (rc > 0)
-		parse_error(&ps, rc, "%ssyntax error (expected [view] or key = value)",
-			    view_at_line(m, path, first_view, rc));
-	else if (rc < 0)
-		parse_error(&ps, ps.line, "cannot parse (line too long?)");
+	if (parse_text(&ps, text, len))
+		parse_error(&ps, ps.line, "out of memory");
+	free(text);
 	for (int i = first_view; i < m->nviews; i++)
 		validate_view(&ps, &m->views[i]);
 	*errors += ps.errors;
+	return 0;
 }
 
 /* A view is a file, so no other view may live under its name as a directory. */
@@ -501,29 +654,51 @@ static int check_nesting(const struct manifest *m)
 	return errors;
 }
 
+/* No file at all is not an empty manifest: a directory that vanished or a
+ * mistyped -C must not unpin every view. */
+static void no_files(char *const *sources, int nsources)
+{
+	char dirs[1024] = "";
+	size_t n = sizeof(default_dirs) / sizeof(default_dirs[0]);
+	const char *const *names = nsources ? (const char *const *)sources : default_dirs;
+
+	if (nsources)
+		n = nsources;
+	for (size_t i = 0; i < n; i++)
+		snprintf(dirs + strlen(dirs), sizeof(dirs) - strlen(dirs), "%s%s",
+			 i ? (i + 1 == n ? " or " : ", ") : "", names[i]);
+	pr_err("no manifest file (*.conf) in %s; nothing is changed (a manifest file with no "
+	       "views empties the root on purpose, as does 'bpfviews remove --all')", dirs);
+}
+
 int manifest_load(struct manifest *m, char *const *sources, int nsources)
 {
 	struct file_set set = { 0 };
+	char **files;
 	int errors;
 
 	memset(m, 0, sizeof(*m));
-	ini_allow_multiline = false;
-	ini_use_stack = false;
-	ini_max_line = 4096;
 	collect_files(&set, sources, nsources);
+	errors = set.errors;
+	if (!set.n && !errors) {
+		no_files(sources, nsources);
+		errors++;
+	}
+	files = calloc(set.n + 1, sizeof(*files));
+	m->files = files;
 	for (int i = 0; i < set.n; i++) {
-		if (set.v[i].path && trusted(&set, set.v[i].path)) {
-			m->files = realloc(m->files, (m->nfiles + 1) * sizeof(*m->files));
-			m->files[m->nfiles++] = set.v[i].path;
-		} else {
+		/* a file that cannot be read is reported and left out */
+		if (files && set.v[i].path && !parse_file(m, set.v[i].path, &errors))
+			files[m->nfiles++] = set.v[i].path;
+		else
 			free(set.v[i].path);
-		}
 		free(set.v[i].key);
 	}
-	errors = set.errors;
 	free(set.v);
-	for (int i = 0; i < m->nfiles; i++)
-		parse_file(m, m->files[i], &errors);
+	if (!files) {
+		pr_err("out of memory");
+		return -ENOMEM;
+	}
 	errors += check_nesting(m);
 	return errors ? -EINVAL : 0;
 }

@@ -6,6 +6,17 @@
 #include <sys/types.h>
 #include <linux/types.h>
 
+/* A manifest file is read whole: at most this many bytes, in lines of at most
+ * MANIFEST_MAX_LINE characters, the newline not counted. */
+#define MANIFEST_MAX_SIZE (1024 * 1024)
+#define MANIFEST_MAX_LINE 4096
+/* A view name, and each of its components: NAME~staging must fit bpffs's
+ * 255-byte names. */
+#define VIEW_NAME_MAX 1024
+#define VIEW_PART_MAX 247
+/* "global.pid" is the program's global pid, whatever the tool's keys are. */
+#define MANIFEST_GLOBAL_PREFIX "global."
+
 struct manifest_key {
 	char *key;
 	char *value;
@@ -42,7 +53,8 @@ struct manifest {
 
 /* Reads SOURCES (files or directories from -C), or the standard drop-in
  * directories when nsources is 0. Reports each error as FILE:LINE and goes on;
- * returns 0, or -EINVAL if any error was found. */
+ * returns 0, or -EINVAL if any error was found. Finding no manifest file at
+ * all (masks count as files) is an error: only a file can say "no views". */
 int manifest_load(struct manifest *m, char *const *sources, int nsources);
 void manifest_free(struct manifest *m);
 

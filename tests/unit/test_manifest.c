@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -470,6 +471,8 @@ static void test_empty_program_or_object(void **state)
 }
 
 #define NOT_MODE "is not an octal file mode up to 0777, like 0440"
+#define NOT_UID "is not a user name or uid (0 to 4294967294)"
+#define NOT_GID "is not a group name or gid (0 to 4294967294)"
 
 static void test_bad_mode(void **state)
 {
@@ -524,8 +527,39 @@ static void test_unknown_owner_and_group(void **state)
 				   "owner = no-such-user-bpfviews\n"
 				   "group = no-such-group-bpfviews\n"),
 			 -EINVAL);
-	expect_at(3, "[tasks] owner = 'no-such-user-bpfviews' is not a user name or uid");
-	expect_at(4, "[tasks] group = 'no-such-group-bpfviews' is not a group name or gid");
+	expect_at(3, "[tasks] owner = 'no-such-user-bpfviews' " NOT_UID);
+	expect_at(4, "[tasks] group = 'no-such-group-bpfviews' " NOT_GID);
+	assert_string_equal(errors, expected);
+}
+
+/* (uid_t)-1 means "leave it" to chown: as an owner, every apply would find
+ * the view's owner changed and never be able to set it. */
+static void test_owner_and_group_minus_one(void **state)
+{
+	(void)state;
+
+	assert_int_equal(load_text("[a]\nprogram = tasks\nowner = 4294967295\ngroup = 4294967295\n"
+				   "[b]\nprogram = tasks\nowner = -1\ngroup = -1\n"
+				   "[c]\nprogram = tasks\nowner = 4294967296\ngroup = 4294967294\n"),
+			 -EINVAL);
+	expect_at(3, "[a] owner = '4294967295' " NOT_UID);
+	expect_at(4, "[a] group = '4294967295' " NOT_GID);
+	expect_at(7, "[b] owner = '-1' " NOT_UID);
+	expect_at(8, "[b] group = '-1' " NOT_GID);
+	expect_at(11, "[c] owner = '4294967296' " NOT_UID);
+	assert_string_equal(errors, expected);
+	assert_int_equal(view("c")->gid, 4294967294u);
+}
+
+static void test_relative_object_refused(void **state)
+{
+	(void)state;
+
+	assert_int_equal(load_text("[a]\nobject = stacks.bpf.o\n[b]\nobject = ./x.bpf.o\n"
+				   "[c]\nobject = /opt/x.bpf.o\n"),
+			 -EINVAL);
+	expect_at(2, "[a] object = 'stacks.bpf.o' is not an absolute path");
+	expect_at(4, "[b] object = './x.bpf.o' is not an absolute path");
 	assert_string_equal(errors, expected);
 }
 
@@ -563,16 +597,160 @@ static void test_byte_order_mark(void **state)
 	assert_key(view("tasks"), 0, "program", "tasks", 2);
 }
 
-static void test_long_line_is_an_error_not_two_lines(void **state)
+/* A line of LEN characters: "comm = " and digits, then "\n". */
+static char *long_line(char *buf, size_t len)
 {
-	char text[600];
+	size_t n = strlen("comm = ");
 
+	memcpy(buf, "comm = ", n);
+	memset(buf + n, '7', len - n);
+	buf[len] = '\n';
+	buf[len + 1] = '\0';
+	return buf;
+}
+
+static void test_line_at_the_limit(void **state)
+{
+	static char line[MANIFEST_MAX_LINE + 2], text[MANIFEST_MAX_LINE + 64];
 	(void)state;
-	snprintf(text, sizeof(text), "[tasks]\nprogram = tasks\ncomm = %0300d\nmode = 0444\n", 0);
+
+	snprintf(text, sizeof(text), "[tasks]\nprogram = tasks\n%smode = 0444\n",
+		 long_line(line, MANIFEST_MAX_LINE));
+	assert_int_equal(load_text(text), 0);
+	assert_string_equal(errors, "");
+	assert_int_equal(strlen(view("tasks")->keys[1].value), MANIFEST_MAX_LINE - strlen("comm = "));
+	assert_int_equal(view("tasks")->mode, 0444);
+}
+
+static void test_line_over_the_limit_is_an_error_not_two_lines(void **state)
+{
+	static char line[MANIFEST_MAX_LINE + 3], text[MANIFEST_MAX_LINE + 64];
+	char msg[128];
+	(void)state;
+
+	snprintf(text, sizeof(text), "[tasks]\nprogram = tasks\n%smode = 0444\n",
+		 long_line(line, MANIFEST_MAX_LINE + 1));
 	assert_int_equal(load_text(text), -EINVAL);
-	assert_non_null(strstr(errors, "a.conf:3: [tasks] line is longer than"));
+	snprintf(msg, sizeof(msg), "[tasks] line is longer than %d characters", MANIFEST_MAX_LINE);
+	expect_at(3, msg);
+	assert_string_equal(errors, expected);
 	assert_int_equal(view("tasks")->nkeys, 2);
 	assert_int_equal(view("tasks")->mode, 0444);
+}
+
+/* sun_path is 108 bytes: four socket paths or IPv6 addresses in one list. */
+static void test_four_unix_paths_on_one_line(void **state)
+{
+	char path[108], value[4 * 110], text[sizeof(value) + 256];
+	(void)state;
+
+	memset(path, 'p', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	snprintf(value, sizeof(value), "%s, %s, %s, %s", path, path, path, path);
+	snprintf(text, sizeof(text), "[sockets]\nprogram = unix\npath = %s\n"
+		 "addr = ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff, ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe, "
+		 "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffd, ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffc\n", value);
+	assert_int_equal(load_text(text), 0);
+	assert_string_equal(errors, "");
+	assert_key(view("sockets"), 1, "path", value, 3);
+	assert_int_equal(strlen(view("sockets")->keys[2].value), 4 * 39 + 3 * 2);
+}
+
+static void test_long_names_whole(void **state)
+{
+	char key[100], text[256];
+	(void)state;
+
+	memset(key, 'k', 80);
+	key[80] = '\0';
+	snprintf(text, sizeof(text), "[monitoring/production/web-frontend/nginx-worker/tasks]\n"
+		 "program = tasks\n%s = 1\n", key);
+	assert_int_equal(load_text(text), 0);
+	assert_string_equal(errors, "");
+	assert_int_equal(view("monitoring/production/web-frontend/nginx-worker/tasks")->line, 1);
+	assert_key(view("monitoring/production/web-frontend/nginx-worker/tasks"), 1, key, "1", 3);
+}
+
+/* NAME of LEN characters: components of PART characters joined by '/'. */
+static char *name_of(char *buf, size_t len, size_t part)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (i + 1) % (part + 1) ? 'a' + i % 26 : '/';
+	buf[len] = '\0';
+	return buf;
+}
+
+static void test_view_name_limits(void **state)
+{
+	static char name[VIEW_NAME_MAX + 2], text[2 * VIEW_NAME_MAX + 64], msg[256];
+	(void)state;
+
+	/* the longest name, and a last component of the longest length */
+	snprintf(text, sizeof(text), "[%s]\nprogram = tasks\n", name_of(name, VIEW_NAME_MAX, 200));
+	snprintf(text + strlen(text), sizeof(text) - strlen(text), "[%s]\nprogram = tasks\n",
+		 name_of(name, VIEW_PART_MAX, VIEW_PART_MAX));
+	assert_int_equal(load_text(text), 0);
+	assert_string_equal(errors, "");
+	assert_non_null(manifest_find(&m, name_of(name, VIEW_NAME_MAX, 200)));
+	assert_non_null(manifest_find(&m, name_of(name, VIEW_PART_MAX, VIEW_PART_MAX)));
+	manifest_free(&m);
+
+	snprintf(text, sizeof(text), "[%s]\nprogram = tasks\n", name_of(name, VIEW_NAME_MAX + 1, 200));
+	snprintf(text + strlen(text), sizeof(text) - strlen(text), "[%s]\nprogram = tasks\n",
+		 name_of(name, VIEW_PART_MAX + 1, VIEW_PART_MAX + 1));
+	assert_int_equal(load_text(text), -EINVAL);
+	snprintf(msg, sizeof(msg), "view name '%.40s...' is %d characters long; at most %d",
+		 name_of(name, VIEW_NAME_MAX + 1, 200), VIEW_NAME_MAX + 1, VIEW_NAME_MAX);
+	expect_at(1, msg);
+	snprintf(msg, sizeof(msg), "view name '%.40s...' has a component of %d characters; at most %d",
+		 name_of(name, VIEW_PART_MAX + 1, VIEW_PART_MAX + 1), VIEW_PART_MAX + 1, VIEW_PART_MAX);
+	expect_at(3, msg);
+	assert_string_equal(errors, expected);
+}
+
+static void write_bytes(const char *rel, const char *bytes, size_t len)
+{
+	int fd = open(at(rel), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, bytes, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
+}
+
+static void test_nul_byte(void **state)
+{
+	static const char text[] = "[tasks]\nprogram = tasks\ncomm = ng\0inx\nmode = 0444\nformat = c\0sv";
+	(void)state;
+
+	write_bytes("a.conf", text, sizeof(text) - 1);
+	assert_int_equal(load(1, "a.conf"), -EINVAL);
+	expect_at(3, "[tasks] NUL byte in the line");
+	expect_at(5, "[tasks] NUL byte in the line");
+	assert_string_equal(errors, expected);
+	assert_int_equal(view("tasks")->nkeys, 2);
+	assert_int_equal(view("tasks")->mode, 0444);
+}
+
+static void test_last_line_without_newline(void **state)
+{
+	(void)state;
+
+	assert_int_equal(load_text("[tasks]\r\nprogram = tasks\r\nmode = 0444"), 0);
+	assert_string_equal(errors, "");
+	assert_key(view("tasks"), 1, "mode", "0444", 3);
+}
+
+static void test_header_without_bracket(void **state)
+{
+	(void)state;
+
+	assert_int_equal(load_text("[a]\nprogram = tasks\n[b\nmode = 0444\n[c]\nprogram = tasks\n"), -EINVAL);
+	expect_at(3, "syntax error: '[' without ']'");
+	assert_string_equal(errors, expected);
+	/* the keys under a broken header belong to no view */
+	assert_int_equal(view("a")->mode, 0400);
+	assert_int_equal(m.nviews, 2);
 }
 
 static void test_syntax_error(void **state)
@@ -643,15 +821,123 @@ static void test_missing_source(void **state)
 	assert_int_equal(m.nfiles, 0);
 }
 
+#define NO_FILES "no manifest file (*.conf) in %s or %s; nothing is changed (a manifest file with no " \
+	"views empties the root on purpose, as does 'bpfviews remove --all')"
+
+/* Nothing to read is not "no views": apply would unpin every view. */
 static void test_empty_dir(void **state)
 {
 	(void)state;
 
 	make_dir("d");
-	assert_int_equal(load(1, "d"), 0);
-	assert_string_equal(errors, "");
+	make_dir("e");
+	write_file("d/README", "[a]\nprogram = tasks\n");
+	assert_int_equal(load(2, "d", "e"), -EINVAL);
+	expect(NO_FILES, at("d"), at("e"));
 	assert_int_equal(m.nfiles, 0);
 	assert_int_equal(m.nviews, 0);
+}
+
+/* A file that says nothing, or a mask, is a manifest of no views. */
+static void test_file_without_views_is_empty_on_purpose(void **state)
+{
+	(void)state;
+
+	make_dir("lib");
+	make_dir("etc");
+	write_file("lib/50-default.conf", "[tasks]\nprogram = tasks\n");
+	assert_int_equal(symlink("/dev/null", at("etc/50-default.conf")), 0);
+	assert_int_equal(load(2, "lib", "etc"), 0);
+	assert_string_equal(errors, "");
+	assert_int_equal(m.nviews, 0);
+	manifest_free(&m);
+
+	write_file("etc/00-none.conf", "; no views on this host\n");
+	assert_int_equal(load(1, "etc"), 0);
+	assert_string_equal(errors, "");
+	assert_int_equal(m.nfiles, 1);
+	assert_int_equal(m.nviews, 0);
+	manifest_free(&m);
+
+	write_file("none.conf", "");
+	assert_int_equal(load(1, "none.conf"), 0);
+	assert_string_equal(errors, "");
+	assert_int_equal(m.nviews, 0);
+}
+
+static void test_directory_named_conf(void **state)
+{
+	(void)state;
+
+	make_dir("d");
+	make_dir("d/50-default.conf");
+	write_file("d/60-more.conf", "[a]\nprogram = tasks\n");
+	assert_int_equal(load(1, "d"), -EINVAL);
+	expect("%s: is a directory, not a regular file; only regular files are read",
+	       at("d/50-default.conf"));
+	assert_string_equal(errors, expected);
+	assert_int_equal(m.nfiles, 1);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	fail_msg("reading a FIFO manifest blocked");
+}
+
+static void test_fifo_is_not_read(void **state)
+{
+	(void)state;
+
+	make_dir("d");
+	assert_int_equal(mkfifo(at("d/50-default.conf"), 0644), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(5);
+	assert_int_equal(load(1, "d"), -EINVAL);
+	alarm(0);
+	expect("%s: is a FIFO, not a regular file; only regular files are read", at("d/50-default.conf"));
+	assert_string_equal(errors, expected);
+	assert_int_equal(m.nfiles, 0);
+}
+
+static void test_size_limit(void **state)
+{
+	static char text[MANIFEST_MAX_SIZE + 1];
+	(void)state;
+
+	/* comment lines, then a view: all of the file is read */
+	memset(text, ';', sizeof(text));
+	for (size_t i = 99; i < sizeof(text); i += 100)
+		text[i] = '\n';
+	memcpy(text + MANIFEST_MAX_SIZE - 23, "\n[a]\nprogram = tasks\n;;", 23);
+	write_bytes("a.conf", text, MANIFEST_MAX_SIZE);
+	assert_int_equal(load(1, "a.conf"), 0);
+	assert_string_equal(errors, "");
+	assert_non_null(manifest_find(&m, "a"));
+	manifest_free(&m);
+
+	write_bytes("a.conf", text, MANIFEST_MAX_SIZE + 1);
+	assert_int_equal(load(1, "a.conf"), -EINVAL);
+	expect("%s: larger than %d bytes; a manifest file may be at most that", at("a.conf"),
+	       MANIFEST_MAX_SIZE);
+	assert_string_equal(errors, expected);
+	assert_int_equal(m.nviews, 0);
+}
+
+/* A program global named like a key of the tool: "global." says which. */
+static void test_global_prefix(void **state)
+{
+	(void)state;
+
+	assert_int_equal(load_text("[a]\nobject = /x.bpf.o\npid = 1\nglobal.pid = 2\n"
+				   "comm = x\nglobal.comm = y\nglobal.mode = 3\n"),
+			 -EINVAL);
+	expect_at(6, "[a] 'global.comm' is already set at line 5");
+	assert_string_equal(errors, expected);
+	assert_int_equal(view("a")->pid, 1);
+	assert_int_equal(view("a")->mode, 0400);
+	assert_key(view("a"), 2, "global.pid", "2", 4);
+	assert_key(view("a"), 4, "global.mode", "3", 7);
 }
 
 static void test_later_dir_overrides(void **state)
@@ -845,12 +1131,26 @@ int main(void)
 		T(test_section_without_keys),
 		T(test_byte_order_mark),
 		T(test_syntax_error),
-		T(test_long_line_is_an_error_not_two_lines),
+		T(test_line_at_the_limit),
+		T(test_line_over_the_limit_is_an_error_not_two_lines),
+		T(test_four_unix_paths_on_one_line),
+		T(test_long_names_whole),
+		T(test_view_name_limits),
+		T(test_nul_byte),
+		T(test_last_line_without_newline),
+		T(test_header_without_bracket),
+		T(test_owner_and_group_minus_one),
+		T(test_relative_object_refused),
+		T(test_global_prefix),
 		T(test_errors_go_on_and_count),
 		T(test_dir_reads_only_conf_files),
 		T(test_explicit_file_any_name),
 		T(test_missing_source),
 		T(test_empty_dir),
+		T(test_file_without_views_is_empty_on_purpose),
+		T(test_directory_named_conf),
+		T(test_fifo_is_not_read),
+		T(test_size_limit),
 		T(test_later_dir_overrides),
 		T(test_order_of_dirs_decides_override),
 		T(test_dev_null_masks),
