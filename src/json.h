@@ -28,7 +28,15 @@ void json_field_str(struct json *j, const char *key, const char *s);
 /* Ends the top-level value with a newline. */
 void json_end(struct json *j);
 
-/* Writes S as a JSON string literal, quotes included. */
+/* Writes S as a JSON string literal, quotes included: valid JSON whatever
+ * the bytes (a byte that is not well-formed UTF-8 becomes U+FFFD; control
+ * characters, DEL and the C1 controls are escaped). */
 void json_string(FILE *f, const char *s);
+
+/* The length of the well-formed UTF-8 sequence at S (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0. */
+int utf8_len(const unsigned char *s);
+/* U+0080..U+009F in UTF-8: controls that terminals act on, like ESC. */
+bool utf8_is_c1(const unsigned char *s);
 
 #endif

@@ -7,6 +7,25 @@
 int log_level = LOG_DEFAULT;
 bool log_json;
 
+/* A message on a terminal is one line of text: control bytes and bytes that
+ * are not UTF-8 (file names, values from the manifest) are written \\xNN. */
+static void text_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int len;
+
+	while (*s) {
+		if (*s >= 0x20 && *s < 0x7f) {
+			fputc(*s++, f);
+		} else if (*s < 0x80 || !(len = utf8_len(s)) || utf8_is_c1(s)) {
+			fprintf(f, "\\x%02x", *s++);
+		} else {
+			fwrite(s, 1, len, f);
+			s += len;
+		}
+	}
+}
+
 static void emit(const char *level, const char *fmt, va_list ap)
 {
 	char msg[4096];
@@ -17,7 +36,9 @@ static void emit(const char *level, const char *fmt, va_list ap)
 		json_string(stderr, msg);
 		fputs("}\n", stderr);
 	} else {
-		fprintf(stderr, "bpfviews: %s\n", msg);
+		fputs("bpfviews: ", stderr);
+		text_string(stderr, msg);
+		fputc('\n', stderr);
 	}
 }
 

@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "manifest.h"
+#include "params.h"
 #include "paths.h"
 #include "trust.h"
 
@@ -47,6 +48,14 @@ bool manifest_key_is_own(const char *key)
 		if (!strcmp(key, own_keys[i]))
 			return true;
 	return false;
+}
+
+const char *manifest_param_key(const char *name, char *buf, size_t len)
+{
+	if (!manifest_key_is_own(name))
+		return name;
+	snprintf(buf, len, "%s%s", PARAMS_GLOBAL_PREFIX, name);
+	return buf;
 }
 
 int view_name_check(const char *name, char *err, size_t errlen)
@@ -282,8 +291,8 @@ static int view_new(struct parse_state *ps, const char *name)
  * "NAME" unless NAME is one of the tool's own keys. */
 static const char *param_of(const char *key)
 {
-	if (!strncmp(key, MANIFEST_GLOBAL_PREFIX, strlen(MANIFEST_GLOBAL_PREFIX)))
-		return key + strlen(MANIFEST_GLOBAL_PREFIX);
+	if (!strncmp(key, PARAMS_GLOBAL_PREFIX, strlen(PARAMS_GLOBAL_PREFIX)))
+		return key + strlen(PARAMS_GLOBAL_PREFIX);
 	return manifest_key_is_own(key) ? NULL : key;
 }
 

@@ -14,8 +14,6 @@
  * 255-byte names. */
 #define VIEW_NAME_MAX 1024
 #define VIEW_PART_MAX 247
-/* "global.pid" is the program's global pid, whatever the tool's keys are. */
-#define MANIFEST_GLOBAL_PREFIX "global."
 
 struct manifest_key {
 	char *key;
@@ -61,6 +59,9 @@ void manifest_free(struct manifest *m);
 const struct view_conf *manifest_find(const struct manifest *m, const char *name);
 /* True for the keys the tool owns; every other key is a program parameter. */
 bool manifest_key_is_own(const char *key);
+/* The key that sets program global NAME: NAME itself, or "global.NAME" when
+ * NAME is also one of the tool's keys (a pid filter of the program). */
+const char *manifest_param_key(const char *name, char *buf, size_t len);
 /* Checks a view name: components of [A-Za-z0-9_-], no dots, no empty parts. */
 int view_name_check(const char *name, char *err, size_t errlen);
 

@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "manifest.h"
 #include "params.h"
 
 static const char *const param_sections[] = { ".rodata", ".data", ".bss" };
@@ -97,13 +98,21 @@ static bool int_is_signed(const struct btf_type *t)
 	return btf_int_encoding(t) & BTF_INT_SIGNED;
 }
 
-/* Array elements that are plain char make a string. A typedef such as __u8
- * says the author meant bytes, so those arrays stay lists of numbers. */
+/* Array elements of char, signed char or unsigned char make a string. A
+ * typedef of signed or unsigned char, such as __u8 or int8_t, says the
+ * author meant bytes, so those arrays stay lists of numbers; a typedef of
+ * plain char (typedef char comm_t) is still text. */
 static bool is_char(const struct btf *btf, __u32 id)
 {
-	const struct btf_type *t = skip_mods(btf, id, true);
+	const struct btf_type *t = skip_mods(btf, id, false);
+	const char *name;
 
-	return t && btf_is_int(t) && t->size == 1 && !int_is_bool(btf, t);
+	if (!t || !btf_is_int(t) || t->size != 1 || int_is_bool(btf, t))
+		return false;
+	if (t == skip_mods(btf, id, true))
+		return true;
+	name = btf__name_by_offset(btf, t->name_off);
+	return name && !strcmp(name, "char");
 }
 
 static int describe_elem(const struct btf *btf, __u32 id, struct shape *s)
@@ -622,6 +631,9 @@ int params_find(const struct btf *btf, const char *name, struct param_var *var)
 {
 	struct find_ctx f = { .name = name, .var = var };
 
+	if (!strncmp(name, PARAMS_GLOBAL_PREFIX, strlen(PARAMS_GLOBAL_PREFIX)))
+		f.name += strlen(PARAMS_GLOBAL_PREFIX);
+
 	return params_foreach(btf, find_fn, &f) ? 0 : -ENOENT;
 }
 
@@ -641,7 +653,10 @@ static int list_name_fn(const struct param_var *var, void *ctx)
 {
 	struct names_ctx *names = ctx;
 
-	out_printf(&names->out, "%s%s", names->n++ ? ", " : "; valid: ", var->name);
+	char key[256];
+
+	out_printf(&names->out, "%s%s", names->n++ ? ", " : "; valid: ",
+		   manifest_param_key(var->name, key, sizeof(key)));
 	return 0;
 }
 

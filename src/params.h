@@ -20,8 +20,13 @@ struct param_var {
 	__u32 size;
 };
 
-/* Finds global variable NAME in a .rodata/.data/.bss datasec. Only
- * BTF_VAR_GLOBAL_ALLOCATED vars count. Returns 0 or -ENOENT. */
+/* "global.pid" names the program's global pid even where the manifest has a
+ * key pid of its own: C names have no dots, so the spelling is unambiguous. */
+#define PARAMS_GLOBAL_PREFIX "global."
+
+/* Finds global variable NAME, or the NAME in "global.NAME", in a
+ * .rodata/.data/.bss datasec. Only BTF_VAR_GLOBAL_ALLOCATED vars count.
+ * Returns 0 or -ENOENT. */
 int params_find(const struct btf *btf, const char *name, struct param_var *var);
 
 /* Finds a static variable in .rodata: how a built-in program carries its

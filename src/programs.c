@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "json.h"
 #include "log.h"
+#include "manifest.h"
 #include "params.h"
 
 /* A built-in's documentation string (VIEW_DOC in bpf/view.h), or "". */
@@ -34,19 +35,20 @@ static int print_param(const struct param_var *var, void *ctx)
 	struct listing *l = ctx;
 	const struct btf *btf = bpf_object__btf(l->obj);
 	const void *data = params_var_data(l->obj, var);
-	char type[1024], def[256] = "";
+	char type[1024], def[256] = "", key[256];
+	const char *name = manifest_param_key(var->name, key, sizeof(key));
 
 	params_type_name(btf, var, type, sizeof(type));
 	if (data)
 		params_format(btf, var, data, def, sizeof(def));
 	if (l->j) {
 		json_object_open(l->j);
-		json_field_str(l->j, "name", var->name);
+		json_field_str(l->j, "name", name);
 		json_field_str(l->j, "type", type);
 		json_field_str(l->j, "default", def);
 		json_object_close(l->j);
 	} else {
-		printf("  %-12s %-24s default: %s\n", var->name, type, def[0] ? def : "(empty)");
+		printf("  %-12s %-24s default: %s\n", name, type, def[0] ? def : "(empty)");
 	}
 	return 0;
 }

@@ -328,6 +328,16 @@ static void test_key_is_own(void **state)
 		assert_false(manifest_key_is_own(params[i]));
 }
 
+static void test_param_key(void **state)
+{
+	char buf[64];
+	(void)state;
+
+	assert_string_equal(manifest_param_key("pid", buf, sizeof(buf)), "global.pid");
+	assert_string_equal(manifest_param_key("program", buf, sizeof(buf)), "global.program");
+	assert_string_equal(manifest_param_key("targ_comm", buf, sizeof(buf)), "targ_comm");
+}
+
 /* ---- errors, each with its file and line ---- */
 
 static void test_duplicate_key(void **state)
@@ -1116,6 +1126,7 @@ int main(void)
 		T(test_object_alone_is_enough),
 		T(test_program_parameters_kept_as_keys),
 		T(test_key_is_own),
+		T(test_param_key),
 		T(test_duplicate_key),
 		T(test_duplicate_view_in_one_file),
 		T(test_duplicate_view_across_files),

@@ -70,7 +70,7 @@ static int setup(void **state)
 	static const char *const neg_names[] = { "LEVEL_LOW", "LEVEL_HIGH" };
 	static const long long neg_values[] = { -1, 1 };
 	int s8, u8, tu8, s16, s32, u32, s64, u64, boolean, flt, st, ptr;
-	int fmt, tcp, mode, one, neg, big, myint, cv;
+	int fmt, tcp, mode, one, neg, big, myint, cv, comm_t, i8, sc;
 	(void)state;
 
 	btf = btf__new_empty();
@@ -99,6 +99,10 @@ static int setup(void **state)
 	assert_int_equal(btf__add_enum64_value(btf, "BIG_HUGE", 0x100000000ULL), 0);
 	myint = btf__add_typedef(btf, "myint", s32);
 	cv = btf__add_const(btf, btf__add_volatile(btf, myint));
+	/* typedef char comm_t; int8_t is signed char through two typedefs */
+	comm_t = btf__add_typedef(btf, "comm_t", s8);
+	sc = btf__add_int(btf, "signed char", 1, BTF_INT_SIGNED);
+	i8 = btf__add_typedef(btf, "int8_t", btf__add_typedef(btf, "__int8_t", sc));
 
 	{
 		const struct var_spec bss[] = {
@@ -134,6 +138,11 @@ static int setup(void **state)
 			{ "ratio", flt, G },
 			{ "ptr", ptr, G },
 			{ "grid", btf__add_array(btf, s32, btf__add_array(btf, s32, u32, 2), 2), G },
+			{ "targ_comm", btf__add_array(btf, s32, comm_t, 16), G },
+			{ "targ_comms", btf__add_array(btf, s32,
+				btf__add_array(btf, s32, btf__add_const(btf, comm_t), 8), 2), G },
+			{ "small", btf__add_array(btf, s32, i8, 4), G },
+			{ "sbytes", btf__add_array(btf, s32, sc, 4), G },
 		};
 
 		add_section(".bss", bss, N(bss));
@@ -240,6 +249,22 @@ static void test_find(void **state)
 	assert_int_equal(params_find(btf, "", &v), -ENOENT);
 }
 
+/* "global.NAME" is the manifest's spelling of global NAME when NAME is also
+ * a key of the tool (a pid filter in .bss); nothing else is stripped. */
+static void test_find_global_prefix(void **state)
+{
+	struct param_var v;
+	(void)state;
+
+	assert_int_equal(params_find(btf, "global.b_count", &v), 0);
+	assert_string_equal(v.name, "b_count");
+	assert_string_equal(v.section, ".bss");
+	assert_int_equal(params_find(btf, "global.", &v), -ENOENT);
+	assert_int_equal(params_find(btf, "global.global.b_count", &v), -ENOENT);
+	assert_int_equal(params_find(btf, "Global.b_count", &v), -ENOENT);
+	assert_int_equal(params_find(btf, "global.v_static", &v), -ENOENT);
+}
+
 struct names {
 	char list[512];
 	int calls;
@@ -264,7 +289,7 @@ static void test_foreach_order(void **state)
 	assert_string_equal(n.list,
 			    "v_u8 v_char v_s16 v_s32 v_u32 v_s64 v_u64 v_bool name comm pids flags "
 			    "bytes raw format states mode one level big cv pair ratio ptr grid "
-			    "d_val b_count");
+			    "targ_comm targ_comms small sbytes d_val b_count");
 }
 
 static void test_foreach_stops(void **state)
@@ -440,6 +465,26 @@ static void test_unsigned_char_array_is_a_string(void **state)
 	parse_ok("raw", "abc");
 	assert_memory_equal(buf, "abc", 4);
 	parse_fails("raw", "abcd", -ERANGE, "longer than 3 characters");
+}
+
+/* typedef char comm_t; comm_t targ_comm[16] is text, as its author meant;
+ * typedefs of signed or unsigned char (int8_t, __u8) stay numbers. */
+static void test_char_typedef_array_is_a_string(void **state)
+{
+	(void)state;
+	parse_ok("targ_comm", "bash");
+	assert_memory_equal(buf, "bash\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	parse_fails("targ_comm", "1234567890123456", -ERANGE, "longer than 15 characters");
+	assert_string_equal(type_name("targ_comm"), "string[16]");
+	assert_string_equal(format("targ_comm", "bash\0\0\0\0\0\0\0\0\0\0\0\0"), "bash");
+	parse_ok("targ_comms", "sshd, cron");
+	assert_memory_equal(buf, "sshd\0\0\0\0cron\0\0\0\0", 16);
+	assert_string_equal(type_name("targ_comms"), "string[8] list[2]");
+	parse_ok("small", "-1, 2");
+	assert_memory_equal(buf, "\xff\x02\0\0", 4);
+	assert_string_equal(type_name("small"), "s8 list[4]");
+	parse_ok("sbytes", "abc");
+	assert_string_equal(type_name("sbytes"), "string[4]");
 }
 
 static void test_string_list(void **state)
@@ -750,6 +795,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_find_global_prefix),
 		cmocka_unit_test(test_foreach_order),
 		cmocka_unit_test(test_foreach_stops),
 		cmocka_unit_test(test_foreach_empty),
@@ -761,6 +807,7 @@ int main(void)
 		cmocka_unit_test(test_64bit),
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_string),
+		cmocka_unit_test(test_char_typedef_array_is_a_string),
 		cmocka_unit_test(test_unsigned_char_array_is_a_string),
 		cmocka_unit_test(test_string_list),
 		cmocka_unit_test(test_int_list),
