@@ -20,24 +20,36 @@ __u64 digest_bytes(__u64 h, const void *data, size_t len)
 	return h;
 }
 
+/* BPF_OBJ_GET_INFO_BY_FD answers for any kind of object, each kind in its
+ * own struct, and the second word of the link, program and map structs is
+ * the id. FD is of the kind whose GET_FD_BY_ID, given that id, opens an
+ * object with the same info: the same length (the kernel's size of that
+ * struct) and the same first words (type, id, and the program's tag, the
+ * map's sizes or the link's program). No /proc needed. */
+static bool fd_is_kind(int fd, int (*fd_by_id)(__u32 id))
+{
+	__u32 a[64] = { 0 }, b[64] = { 0 }, alen = sizeof(a), blen = sizeof(b);
+	bool same;
+	int other;
+
+	if (bpf_obj_get_info_by_fd(fd, a, &alen) || alen < 16)
+		return false;
+	other = fd_by_id(a[1]);
+	if (other < 0)
+		return false;
+	same = !bpf_obj_get_info_by_fd(other, b, &blen) && alen == blen && !memcmp(a, b, 16);
+	close(other);
+	return same;
+}
+
 const char *bpf_fd_kind(int fd)
 {
-	static const char *const kinds[] = { "link", "prog", "map" };
-	char path[64], target[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return NULL;
-	target[n] = '\0';
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		char want[32];
-
-		snprintf(want, sizeof(want), "anon_inode:bpf-%s", kinds[i]);
-		if (!strcmp(target, want))
-			return kinds[i];
-	}
+	if (fd_is_kind(fd, bpf_link_get_fd_by_id))
+		return "link";
+	if (fd_is_kind(fd, bpf_prog_get_fd_by_id))
+		return "prog";
+	if (fd_is_kind(fd, bpf_map_get_fd_by_id))
+		return "map";
 	return NULL;
 }
 
@@ -197,5 +209,7 @@ bool link_is_iter(int link_fd)
 	struct bpf_link_info info = { 0 };
 	__u32 len = sizeof(info);
 
-	return !bpf_obj_get_info_by_fd(link_fd, &info, &len) && info.type == BPF_LINK_TYPE_ITER;
+	/* a program's or map's info would answer too, with its own type */
+	return fd_is_kind(link_fd, bpf_link_get_fd_by_id) && !bpf_obj_get_info_by_fd(link_fd, &info, &len) &&
+	       info.type == BPF_LINK_TYPE_ITER;
 }
