@@ -17,7 +17,7 @@ static int pin_view(struct session *s, const struct step *st, char *err, size_t 
 
 	if (!link)
 		return -errno;
-	rc = bpffs_pin(bpf_link__fd(link), opts.root, v->name, v->mode, v->uid, v->gid, err, errlen);
+	rc = bpffs_pin(bpf_link__fd(link), &s->root, v->name, v->mode, v->uid, v->gid, err, errlen);
 	bpf_link__destroy(link);	/* the pin keeps the link alive */
 	return rc;
 }
@@ -45,17 +45,17 @@ static int execute_step(struct session *s, const struct step *st)
 			printf("replaced %s (%s)\n", st->name, changes);
 		return 0;
 	case STEP_FIX_ATTRS:
-		rc = bpffs_set_attrs(opts.root, st->name, v->mode, v->uid, v->gid);
+		rc = bpffs_set_attrs(&s->root, st->name, v->mode, v->uid, v->gid, err, sizeof(err));
 		if (rc)
-			pr_err("[%s] cannot set mode and owner: %s", st->name, strerror(-rc));
+			pr_err("[%s] %s", st->name, err);
 		else
 			printf("updated %s (%s)\n", st->name, changes);
 		return rc;
 	case STEP_REMOVE:
 	case STEP_CLEAN:
-		rc = bpffs_unpin(opts.root, st->name);
+		rc = bpffs_unpin(&s->root, st->name, err, sizeof(err));
 		if (rc)
-			pr_err("cannot remove %s/%s: %s", opts.root, st->name, strerror(-rc));
+			pr_err("%s", err);
 		else
 			printf("removed %s%s\n", st->kind == STEP_CLEAN ? "staging pin " : "", st->name);
 		return rc;
@@ -65,7 +65,7 @@ static int execute_step(struct session *s, const struct step *st)
 		return 0;
 	case STEP_BLOCKED:
 		pr_err("[%s] %s/%s is taken by something bpfviews does not manage (%s); remove it to pin the view",
-		       st->name, opts.root, st->name, s->pins.v[st->pin].what);
+		       st->name, opts.root, s->pins.v[st->pin].name, s->pins.v[st->pin].what);
 		return -EEXIST;
 	case STEP_FAILED:
 		if (st->pin >= 0)
@@ -95,7 +95,7 @@ int do_apply(int argc, char **argv)
 	int dry_run = 0;
 	const struct option longopts[] = { { "dry-run", no_argument, &dry_run, 1 }, { 0 } };
 	struct session s = { 0 };
-	int rc, lock = -1, failed = 0;
+	int rc, failed = 0;
 
 	if (session_args(&s, argc, argv, longopts))
 		return EXIT_USAGE;
@@ -105,14 +105,15 @@ int do_apply(int argc, char **argv)
 		goto out;
 	}
 	rc = EXIT_VIEW;
-	if (session_prepare_root(!dry_run)) {
-		if (!dry_run)
-			goto out;
-	} else if (!dry_run && (lock = bpffs_lock(opts.root, true)) < 0) {
-		pr_err("cannot lock %s: %s", opts.root, strerror(-lock));
+	/* a dry run creates nothing: a root that does not exist holds nothing */
+	if (session_open_root(&s, !dry_run))
+		goto out;
+	if (!dry_run && (rc = bpffs_lock(&s.root, true))) {
+		pr_err("cannot lock %s: %s", opts.root, strerror(-rc));
+		rc = EXIT_VIEW;
 		goto out;
 	}
-	if (access(opts.root, F_OK) == 0 && session_scan(&s))
+	if (session_scan(&s))
 		goto out;
 	session_load(&s);
 	if (session_plan(&s))
@@ -127,8 +128,6 @@ int do_apply(int argc, char **argv)
 	}
 	rc = failed ? EXIT_VIEW : EXIT_OK;
 out:
-	if (lock >= 0)
-		close(lock);
 	session_free(&s);
 	return rc;
 }

@@ -8,17 +8,18 @@
 #include "log.h"
 #include "session.h"
 
-static int remove_pin(const struct pin *p)
+static int remove_pin(const struct bpffs_root *r, const struct pin *p)
 {
+	char err[1024];
 	int rc;
 
 	if (p->kind == PIN_FOREIGN) {
 		pr_err("%s/%s is not managed by bpfviews (%s); not removed", opts.root, p->name, p->what);
 		return -EPERM;
 	}
-	rc = bpffs_unpin(opts.root, p->name);
+	rc = bpffs_unpin(r, p->name, err, sizeof(err));
 	if (rc)
-		pr_err("cannot remove %s/%s: %s", opts.root, p->name, strerror(-rc));
+		pr_err("%s", err);
 	else
 		printf("removed %s\n", p->name);
 	return rc;
@@ -29,7 +30,7 @@ int do_remove(int argc, char **argv)
 	int all = 0;
 	const struct option longopts[] = { { "all", no_argument, &all, 1 }, { 0 } };
 	struct session s = { 0 };
-	int rc, lock, failed = 0;
+	int rc, failed = 0;
 
 	if (session_args(&s, argc, argv, longopts))
 		return EXIT_USAGE;
@@ -37,11 +38,10 @@ int do_remove(int argc, char **argv)
 		pr_err("remove: name views to remove, or --all");
 		return EXIT_USAGE;
 	}
-	rc = session_prepare_root(false);
-	if (rc)
-		return rc == -ENOENT && all ? EXIT_OK : EXIT_VIEW;
-	lock = bpffs_lock(opts.root, true);
-	if (lock < 0 || bpffs_scan(opts.root, &s.pins)) {
+	rc = session_open_root(&s, false);
+	if (rc || !s.root.path)
+		return !rc && all ? EXIT_OK : EXIT_VIEW;
+	if (bpffs_lock(&s.root, true) || bpffs_scan(&s.root, &s.pins)) {
 		pr_err("cannot read %s", opts.root);
 		failed = 1;
 		goto out;
@@ -53,15 +53,13 @@ int do_remove(int argc, char **argv)
 			pr_err("no view %s under %s", s.only.names[i], opts.root);
 			failed++;
 		} else {
-			failed += remove_pin(p) != 0;
+			failed += remove_pin(&s.root, p) != 0;
 		}
 	}
 	for (int i = 0; all && i < s.pins.n; i++)
 		if (s.pins.v[i].kind != PIN_FOREIGN)
-			failed += remove_pin(&s.pins.v[i]) != 0;
+			failed += remove_pin(&s.root, &s.pins.v[i]) != 0;
 out:
 	session_free(&s);
-	if (lock >= 0)
-		close(lock);
 	return failed ? EXIT_VIEW : EXIT_OK;
 }

@@ -53,7 +53,7 @@ int do_status(int argc, char **argv)
 	if (rc)
 		goto out;
 	rc = EXIT_VIEW;
-	if (!session_prepare_root(false) && session_scan(&s))
+	if (session_open_root(&s, false) || session_scan(&s))
 		goto out;
 	session_load(&s);
 	if (session_plan(&s))

@@ -91,15 +91,32 @@ static bool wanted(const struct want *wants, int nwants, const char *name)
 	return false;
 }
 
-/* An empty directory a wanted view will be pinned in is the view's, not foreign. */
+static bool is_below(const char *name, const struct pin *dir)
+{
+	size_t len = strlen(dir->name);
+
+	return dir->is_dir && !strncmp(name, dir->name, len) && name[len] == '/';
+}
+
+/* An empty directory a wanted view will be pinned in is the view's, not
+ * foreign; a directory bpfviews refuses to use stays foreign. */
 static bool holds_wanted(const struct want *wants, int nwants, const struct pin *p)
 {
-	size_t len = strlen(p->name);
-
-	for (int i = 0; p->is_dir && i < nwants; i++)
-		if (!strncmp(wants[i].name, p->name, len) && wants[i].name[len] == '/')
+	for (int i = 0; !p->refused && i < nwants; i++)
+		if (is_below(wants[i].name, p))
 			return true;
 	return false;
+}
+
+/* The pin NAME, or the refused directory that NAME would be pinned in. */
+static int find_pin_or_refused(const struct pin *pins, int npins, const char *name)
+{
+	int pi = find_pin(pins, npins, name);
+
+	for (int i = 0; pi < 0 && i < npins; i++)
+		if (pins[i].refused && is_below(name, &pins[i]))
+			pi = i;
+	return pi;
 }
 
 static void add(struct plan *plan, struct step s)
@@ -110,7 +127,7 @@ static void add(struct plan *plan, struct step s)
 static struct step plan_want(const struct want *w, int wi, const struct pin *pins,
 			     const struct view_state *states, int npins)
 {
-	int pi = find_pin(pins, npins, w->name);
+	int pi = find_pin_or_refused(pins, npins, w->name);
 	struct step s = { .name = w->name, .want = wi, .pin = pi };
 
 	if (pi >= 0 && pins[pi].kind == PIN_FOREIGN)

@@ -182,7 +182,7 @@ static const struct data_ranges *ranges_for(const struct session *s, const char 
 
 int session_scan(struct session *s)
 {
-	int rc = bpffs_scan(opts.root, &s->pins);
+	int rc = s->root.path ? bpffs_scan(&s->root, &s->pins) : 0;
 
 	if (rc) {
 		pr_err("cannot read %s: %s", opts.root, strerror(-rc));
@@ -221,16 +221,17 @@ void session_free(struct session *s)
 	free(s->errors);
 	free(s->pin_states);
 	pins_free(&s->pins);
+	bpffs_close_root(&s->root);
 	plan_free(&s->plan);
 	manifest_free(&s->m);
 }
 
-int session_prepare_root(bool create)
+int session_open_root(struct session *s, bool create)
 {
-	char err[512];
-	int rc = bpffs_prepare_root(opts.root, create, err, sizeof(err));
+	char err[1024];
+	int rc = bpffs_open_root(&s->root, opts.root, create, err, sizeof(err));
 
 	if (rc && rc != -ENOENT)
 		pr_err("%s", err);
-	return rc;
+	return rc == -ENOENT && !create ? 0 : rc;
 }

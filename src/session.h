@@ -24,6 +24,7 @@ struct session {
 	struct want *wants;		/* per view */
 	char **errors;			/* per view: why it failed, or NULL */
 	int manifest_errors;
+	struct bpffs_root root;		/* closed when it does not exist */
 	struct pins pins;
 	struct view_state *pin_states;	/* per pin */
 	struct plan plan;
@@ -37,12 +38,13 @@ bool session_selected(const struct session *s, const char *name);
 int session_open(struct session *s);
 /* Loads the views whose pins do not already match, on every CPU. */
 void session_load(struct session *s);
-/* Reads what the root holds; 0 or -errno (reported). */
+/* Reads what the root holds (nothing if it does not exist); 0 or -errno (reported). */
 int session_scan(struct session *s);
 int session_plan(struct session *s);
 void session_free(struct session *s);
 
-/* bpffs_prepare_root(), with its error reported unless the root is just missing. */
-int session_prepare_root(bool create);
+/* bpffs_open_root() into s->root, with its error reported; a root that does
+ * not exist is no error unless CREATE. */
+int session_open_root(struct session *s, bool create);
 
 #endif
