@@ -235,7 +235,8 @@ static void collect_files(struct file_set *s, char *const *sources, int nsources
 			s->errors++;
 		}
 	}
-	qsort(s->v, s->n, sizeof(*s->v), by_basename);
+	if (s->n)	/* qsort's array is nonnull even for no items */
+		qsort(s->v, s->n, sizeof(*s->v), by_basename);
 }
 
 /* ---- parsing: whole lines of a file read whole ---- */
