@@ -23,6 +23,29 @@ endif
 CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibpf -I$(O)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf) -lz -pthread
 
+# make check SANITIZE=1: the userspace (bpfviews and the unit tests) under
+# ASan and UBSan, in a build dir of its own; BPF objects are built as usual.
+# SANITIZE=fuzz is how make fuzz builds the library for its libFuzzer targets.
+# Both use clang, whose UBSan honours log_path (tests/fuzz/sanitized collects
+# every report; gcc 12's UBSan writes to stderr, which tests capture), -O1
+# for whole stack traces, and leave the warnings to the gcc build: no -Werror.
+# bpfviews gets tests/fuzz/lsan_traced.c: no leak check under strace.
+SAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifeq ($(SANITIZE),1)
+O       := build-san
+SAN_RUN := tests/fuzz/sanitized $(abspath $(O))/sanitizer
+SAN_OBJS := $(O)/fuzz/lsan_traced.o
+else ifeq ($(SANITIZE),fuzz)
+O       := build-fuzz
+SAN_FLAGS += -fsanitize=fuzzer-no-link
+endif
+ifneq ($(SANITIZE),)
+CC      := $(CLANG)
+override CFLAGS  := $(SAN_FLAGS)
+override LDFLAGS += $(SAN_FLAGS)
+WARN    := $(filter-out -Werror,$(WARN))
+endif
+
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
 TEST_OBJS := $(patsubst tests/objects/%.bpf.c,$(O)/tests/%.bpf.o,$(wildcard tests/objects/*.bpf.c))
@@ -33,7 +56,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 BENCH_OBJS := $(patsubst tests/bench/%.bpf.c,$(O)/bench/%.bpf.o,$(wildcard tests/bench/*.bpf.c))
 BENCH_BINS := $(O)/bench/bvbench $(O)/bench/loadgen
 
-.PHONY: all deps run check unit integration lint bench install uninstall clean
+.PHONY: all deps run check unit integration lint bench fuzz install uninstall clean
 all: $(O)/bpfviews
 
 deps:
@@ -117,7 +140,25 @@ lint:
 check: deps
 	$(MAKE) all $(UNIT_BINS) $(TEST_OBJS)
 	$(MAKE) lint
-	@BPFVIEWS=$(abspath $(O))/bpfviews TEST_OBJECTS=$(abspath $(O))/tests tests/run $(UNIT_BINS) -- tests/integration
+	@BPFVIEWS=$(abspath $(O))/bpfviews TEST_OBJECTS=$(abspath $(O))/tests $(SAN_RUN) tests/run $(UNIT_BINS) -- tests/integration
+
+# make fuzz: each libFuzzer target in tests/fuzz runs FUZZ_TIME seconds from
+# its seed corpus in tests/fuzz/corpus/; a crash fails and leaves the input
+# in build-fuzz/fuzz/artifacts/.
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-fuzz/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: deps
+	$(MAKE) SANITIZE=fuzz $(FUZZ_TARGETS)
+	tests/fuzz/run $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+$(O)/bpfviews: $(SAN_OBJS)
+$(O)/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/libbpfviews.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -fsanitize=fuzzer -MMD -MP $< $(O)/libbpfviews.a $(LDLIBS) -o $@
 
 install: all
 	install -D -m 0755 $(O)/bpfviews $(DESTDIR)$(SBINDIR)/bpfviews
@@ -139,6 +180,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBDIR)/bpfviews/conf.d $(DESTDIR)$(LIBDIR)/bpfviews $(DESTDIR)$(SYSCONFDIR)/bpfviews/conf.d $(DESTDIR)$(SYSCONFDIR)/bpfviews 2>/dev/null
 
 clean:
-	rm -rf $(O)
+	rm -rf $(O) build-san build-fuzz
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
