@@ -100,7 +100,9 @@ $(O)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
+# Made anew: ar would keep the member of a source file since removed.
 $(O)/libbpfviews.a: $(LIB_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(O)/bpfviews: $(O)/src/main.o $(O)/libbpfviews.a
