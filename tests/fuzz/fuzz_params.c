@@ -271,6 +271,19 @@ static void *alloc(size_t size)
 
 #define TEXT_MAX 65536
 
+/* As the loader sets a parameter: into a copy of its section, handed back. */
+static void set_in_object(struct bpf_object *obj, const char *key, const char *value,
+			  char *err, size_t errlen)
+{
+	struct params_data d;
+	struct param_var var;
+
+	params_data_init(&d, obj);
+	if (!params_data_set(&d, key, value, &var, err, errlen))
+		params_data_apply(&d);
+	params_data_free(&d);
+}
+
 /* KEY is what the selector named, so that an unknown name reaches the
  * message listing the valid ones. */
 static void round_trip(const struct fuzz_var *v, const char *key, const char *value, size_t errlen)
@@ -291,7 +304,7 @@ static void round_trip(const struct fuzz_var *v, const char *key, const char *va
 	}
 	params_type_name(v->btf, var, err, errlen);
 	if (v->obj)
-		params_set(v->obj, key, value, err, errlen);
+		set_in_object(v->obj, key, value, err, errlen);
 	free(bytes);
 	free(again);
 	free(err);
