@@ -312,12 +312,13 @@ static int resolve_map(const struct view_conf *v, struct view_prog *vp, char *er
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
 	const char *kind;
+	char why[128];
 
 	vp->map_fd = bpf_obj_get(v->map);
 	kind = vp->map_fd >= 0 ? bpf_fd_kind(vp->map_fd) : NULL;
 	if (!kind || strcmp(kind, "map") || bpf_obj_get_info_by_fd(vp->map_fd, &info, &len)) {
 		view_err(v, key_line(v, "map"), err, errlen, "map %s: %s", v->map,
-			 vp->map_fd < 0 ? strerror(errno) : "not a pinned map");
+			 vp->map_fd < 0 ? libbpf_error(-errno, why, sizeof(why)) : "not a pinned map");
 		return -ENOENT;
 	}
 	vp->link.map_id = info.id;
