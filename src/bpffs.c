@@ -378,6 +378,14 @@ static bool is_staging(const char *name)
 	return len > sfx && !strcmp(name + len - sfx, STAGING_SUFFIX);
 }
 
+static __u32 link_id_of(int fd)
+{
+	struct bpf_link_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
 struct scan {
 	const struct bpffs_root *r;
 	struct pins *pins;
@@ -403,7 +411,7 @@ static struct pin *add_pin(struct scan *s, char *name, const struct stat *st, co
 	}
 	p = &pins->v[pins->n++];
 	*p = (struct pin){ .name = name, .kind = PIN_FOREIGN, .what = what, .mode = st->st_mode & 07777,
-			   .uid = st->st_uid, .gid = st->st_gid, .fd = -1 };
+			   .uid = st->st_uid, .gid = st->st_gid };
 	return p;
 }
 
@@ -414,11 +422,13 @@ static void classify(struct pin *p, int dirfd, const char *entry)
 
 	if (kind && !strcmp(kind, "link") && link_is_iter(fd)) {
 		p->kind = is_staging(p->name) ? PIN_STAGING : PIN_VIEW;
-		p->fd = fd;
-		return;
+		p->link_id = link_id_of(fd);
+	} else {
+		p->kind = PIN_FOREIGN;
+		p->what = !kind ? "unknown object" : !strcmp(kind, "link") ? "link (not an iterator)" :
+			  !strcmp(kind, "prog") ? "program" : "map";
 	}
-	p->what = !kind ? "unknown object" : !strcmp(kind, "link") ? "link (not an iterator)" :
-		  !strcmp(kind, "prog") ? "program" : "map";
+	/* the id, not a descriptor: a root holds thousands of views */
 	if (fd >= 0)
 		close(fd);
 }
@@ -571,11 +581,8 @@ const struct pin *pins_find(const struct pins *pins, const char *name)
 
 void pins_free(struct pins *pins)
 {
-	for (int i = 0; i < pins->n; i++) {
-		if (pins->v[i].fd >= 0)
-			close(pins->v[i].fd);
+	for (int i = 0; i < pins->n; i++)
 		free(pins->v[i].name);
-	}
 	free(pins->v);
 	memset(pins, 0, sizeof(*pins));
 }

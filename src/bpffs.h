@@ -37,7 +37,7 @@ struct pin {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
-	int fd;			/* the link, for views and staging pins; else -1 */
+	__u32 link_id;		/* the link, for views and staging pins; else 0 */
 };
 
 struct pins {

@@ -90,12 +90,42 @@ static void print_dry_step(const struct step *st)
 		printf("%s %s\n", verbs[st->kind], st->name);
 }
 
+struct apply_run {
+	bool dry_run;
+	int failed;
+};
+
+static void run_step(struct session *s, const struct step *st, struct apply_run *run)
+{
+	if (run->dry_run) {
+		print_dry_step(st);
+		run->failed += st->kind == STEP_FAILED || st->kind == STEP_BLOCKED;
+	} else {
+		run->failed += execute_step(s, st) != 0;
+	}
+}
+
+/* A view's step runs as soon as its batch is loaded: the view holds its
+ * descriptors and memory only until it is pinned. */
+static void apply_batch(struct session *s, int from, int to, void *arg)
+{
+	for (int i = from; i < to; i++) {
+		struct step st;
+
+		if (!session_selected(s, s->m.views[i].name))
+			continue;
+		st = plan_want(&s->wants[i], i, s->pins.v, s->pin_states, s->pins.n);
+		run_step(s, &st, arg);
+	}
+}
+
 int do_apply(int argc, char **argv)
 {
 	int dry_run = 0;
 	const struct option longopts[] = { { "dry-run", no_argument, &dry_run, 1 }, { 0 } };
 	struct session s = { 0 };
-	int rc, failed = 0;
+	struct apply_run run = { 0 };
+	int rc;
 
 	if (session_args(&s, argc, argv, longopts))
 		return EXIT_USAGE;
@@ -115,18 +145,15 @@ int do_apply(int argc, char **argv)
 	}
 	if (session_scan(&s))
 		goto out;
-	session_load(&s);
+	run.dry_run = dry_run;
+	session_load(&s, apply_batch, &run);
 	if (session_plan(&s))
 		goto out;
-	for (int i = 0; i < s.plan.n; i++) {
-		if (dry_run)
-			print_dry_step(&s.plan.v[i]);
-		else if (execute_step(&s, &s.plan.v[i]))
-			failed++;
-		if (dry_run && (s.plan.v[i].kind == STEP_FAILED || s.plan.v[i].kind == STEP_BLOCKED))
-			failed++;
-	}
-	rc = failed ? EXIT_VIEW : EXIT_OK;
+	/* the views' steps ran with their batches; the pins no view wants remain */
+	for (int i = 0; i < s.plan.n; i++)
+		if (s.plan.v[i].want < 0)
+			run_step(&s, &s.plan.v[i], &run);
+	rc = run.failed ? EXIT_VIEW : EXIT_OK;
 out:
 	session_free(&s);
 	return rc;

@@ -15,7 +15,7 @@ int do_check(int argc, char **argv)
 	rc = session_open(&s);
 	if (rc)
 		goto out;
-	session_load(&s);
+	session_load(&s, NULL, NULL);
 	for (int i = 0; i < s.m.nviews; i++) {
 		if (!session_selected(&s, s.m.views[i].name))
 			continue;

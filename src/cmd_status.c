@@ -55,7 +55,7 @@ int do_status(int argc, char **argv)
 	rc = EXIT_VIEW;
 	if (session_open_root(&s, false) || session_scan(&s))
 		goto out;
-	session_load(&s);
+	session_load(&s, NULL, NULL);
 	if (session_plan(&s))
 		goto out;
 	if (opts.json) {

@@ -581,3 +581,17 @@ void view_prog_close(struct view_prog *vp)
 	bpf_object__close(vp->obj);
 	view_prog_reset(vp);
 }
+
+void view_prog_release(struct view_prog *vp)
+{
+	struct view_prog keep = *vp;
+
+	snprintf(keep.target_name, sizeof(keep.target_name), "%s", vp->target ? vp->target : "");
+	view_prog_close(vp);
+	vp->stamp = keep.stamp;
+	vp->link = keep.link;
+	vp->ranges = keep.ranges;
+	vp->manifest_error = keep.manifest_error;
+	memcpy(vp->target_name, keep.target_name, sizeof(vp->target_name));
+	vp->target = vp->target_name;
+}

@@ -17,6 +17,7 @@ struct view_prog {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	const char *target;		/* iterator target, e.g. "task_file" */
+	char target_name[32];		/* the target once the object is released */
 	struct data_ranges ranges;	/* parameters in writable sections */
 	struct link_params link;	/* resolved from the view's link keys */
 	int cgroup_fd;			/* where a cgroup walk starts, or -1 */
@@ -41,6 +42,10 @@ struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_p
 /* Empty: nothing opened, no descriptor (what view_prog_close() leaves). */
 void view_prog_reset(struct view_prog *vp);
 void view_prog_close(struct view_prog *vp);
+/* Frees the object and closes its descriptors, keeping what identifies the
+ * view (stamp, target, link and data ranges) for view_prog_matches(): a
+ * session holds thousands of views, and opens one again to load it. */
+void view_prog_release(struct view_prog *vp);
 
 /* libbpf's messages: debug ones at -vv, warnings at -v. */
 void loader_setup_logging(void);

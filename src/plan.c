@@ -124,8 +124,8 @@ static void add(struct plan *plan, struct step s)
 	plan->v[plan->n++] = s;
 }
 
-static struct step plan_want(const struct want *w, int wi, const struct pin *pins,
-			     const struct view_state *states, int npins)
+struct step plan_want(const struct want *w, int wi, const struct pin *pins,
+		      const struct view_state *states, int npins)
 {
 	int pi = find_pin_or_refused(pins, npins, w->name);
 	struct step s = { .name = w->name, .want = wi, .pin = pi };

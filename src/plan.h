@@ -59,6 +59,10 @@ int plan_views(const struct want *wants, int nwants, const struct pin *pins,
 	       const struct view_state *pin_states, int npins, char *const *only, int nonly,
 	       struct plan *plan);
 void plan_free(struct plan *plan);
+/* The step plan_views() gives wants[WI] (W): apply takes the views' steps
+ * a few at a time, as they load. */
+struct step plan_want(const struct want *w, int wi, const struct pin *pins,
+		      const struct view_state *states, int npins);
 
 unsigned view_changes(const struct want *w, const struct pin *p, const struct view_state *st);
 /* "program, parameters" */

@@ -4,12 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#include <bpf/bpf.h>
 
 #include "commands.h"
 #include "log.h"
 #include "session.h"
 
 #define MAX_LOADERS 8
+#define MIN_NOFILE 32
 
 int session_args(struct session *s, int argc, char **argv, const struct option *longopts)
 {
@@ -62,10 +65,12 @@ static void open_view(struct session *s, int i)
 	char err[1024];
 
 	s->wants[i] = (struct want){ .name = v->name, .mode = v->mode, .uid = v->uid, .gid = v->gid };
-	if (!view_prog_open(v, vp, err, sizeof(err)))
-		return;
-	s->manifest_errors += vp->manifest_error;
-	view_failed(s, i, err);
+	if (view_prog_open(v, vp, err, sizeof(err))) {
+		s->manifest_errors += vp->manifest_error;
+		view_failed(s, i, err);
+	}
+	/* an opened object is some 200 KB: loading opens it again */
+	view_prog_release(vp);
 }
 
 int session_open(struct session *s)
@@ -101,10 +106,13 @@ static const struct view_state *stamped_pin(const struct session *s, int i)
 	return st && view_prog_matches(&s->progs[i], st) ? st : NULL;
 }
 
-/* Loads view I unless its pin already matches; the verifier runs here.
- * Failures land in LOAD_ERRORS, reported in manifest order afterwards. */
+/* Loads view I unless its pin already matches: opens it again (session_open
+ * released it) and the verifier runs. Failures land in LOAD_ERRORS,
+ * reported in manifest order afterwards. */
 static void load_view(struct session *s, int i, char **load_errors)
 {
+	const struct view_conf *v = &s->m.views[i];
+	struct view_prog *vp = &s->progs[i];
 	const struct view_state *pinned;
 	char err[1024];
 
@@ -113,17 +121,17 @@ static void load_view(struct session *s, int i, char **load_errors)
 	pinned = s->pin_states ? stamped_pin(s, i) : NULL;
 	if (pinned)
 		s->wants[i].state = *pinned;
-	else if (view_prog_load(&s->m.views[i], &s->progs[i], err, sizeof(err)))
+	else if (view_prog_open(v, vp, err, sizeof(err)) || view_prog_load(v, vp, err, sizeof(err)))
 		load_errors[i] = strdup(err);
 	else
-		view_prog_state(&s->progs[i], &s->wants[i].state);
+		view_prog_state(vp, &s->wants[i].state);
 }
 
 struct load_queue {
 	struct session *s;
 	char **load_errors;
 	pthread_mutex_t lock;
-	int next;
+	int next, end;
 };
 
 static void *load_worker(void *arg)
@@ -135,40 +143,89 @@ static void *load_worker(void *arg)
 		pthread_mutex_lock(&q->lock);
 		i = q->next++;
 		pthread_mutex_unlock(&q->lock);
-		if (i >= q->s->m.nviews)
+		if (i >= q->end)
 			break;
 		load_view(q->s, i, q->load_errors);
 	}
 	return NULL;
 }
 
+/* Views loaded and not yet released: each holds its program, maps and BTF
+ * (a few descriptors, some 300 KB) until the batch is done, so a batch
+ * stays well inside the descriptor limit and memory does not grow with
+ * the number of views. */
+static int batch_size(rlim_t nofile)
+{
+	return nofile < 40 ? 1 : nofile < 32 + 8 * 64 ? (nofile - 32) / 8 : 64;
+}
+
+/* Under a few dozen descriptors libbpf's feature probes fail with EMFILE,
+ * and it then makes programs the verifier refuses: say so instead. */
+static void too_few_descriptors(struct session *s, rlim_t nofile)
+{
+	char err[1024];
+
+	for (int i = 0; i < s->m.nviews; i++) {
+		const struct view_conf *v = &s->m.views[i];
+
+		if (s->wants[i].failed)
+			continue;
+		snprintf(err, sizeof(err), "%s:%d: [%s] not loaded: the descriptor limit (ulimit -n) is %llu, "
+			 "loading needs %d", v->file, v->line, v->name, (unsigned long long)nofile, MIN_NOFILE);
+		view_failed(s, i, err);
+	}
+}
+
+/* Loads views [Q->next, Q->end) on every CPU. */
+static void load_batch(struct load_queue *q, int n)
+{
+	pthread_t threads[MAX_LOADERS];
+	int started = 0;
+
+	while (started < n && !pthread_create(&threads[started], NULL, load_worker, q))
+		started++;
+	if (!started)
+		load_worker(q);
+	for (int t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+}
+
 /* Loading is most of a cold apply (reading vmlinux BTF and verifying), so
- * the views load on every CPU. */
-void session_load(struct session *s)
+ * the views load on every CPU, a batch at a time. */
+void session_load(struct session *s, session_batch_fn done, void *arg)
 {
 	struct load_queue q = { .s = s, .lock = PTHREAD_MUTEX_INITIALIZER };
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	pthread_t threads[MAX_LOADERS];
-	int n = cpus < 1 ? 1 : cpus > MAX_LOADERS ? MAX_LOADERS : cpus, started = 0;
+	int n = cpus < 1 ? 1 : cpus > MAX_LOADERS ? MAX_LOADERS : cpus, batch;
+	struct rlimit rl = { .rlim_cur = RLIM_INFINITY };
 
+	getrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < MIN_NOFILE)
+		too_few_descriptors(s, rl.rlim_cur);
+	batch = batch_size(rl.rlim_cur);
 	q.load_errors = calloc(s->m.nviews + 1, sizeof(*q.load_errors));
 	if (!q.load_errors) {
 		for (int i = 0; i < s->m.nviews; i++)
 			if (!s->wants[i].failed)
 				view_failed(s, i, "out of memory");
+		if (done)
+			done(s, 0, s->m.nviews, arg);
 		return;
 	}
-	while (started < n && !pthread_create(&threads[started], NULL, load_worker, &q))
-		started++;
-	if (!started)
-		load_worker(&q);
-	for (int t = 0; t < started; t++)
-		pthread_join(threads[t], NULL);
-	for (int i = 0; i < s->m.nviews; i++) {
-		if (q.load_errors[i])
-			view_failed(s, i, q.load_errors[i]);
-		free(q.load_errors[i]);
+	for (int from = 0; from < s->m.nviews; from = q.end) {
+		q.next = from;
+		q.end = from + batch < s->m.nviews ? from + batch : s->m.nviews;
+		load_batch(&q, n);
+		for (int i = from; i < q.end; i++)
+			if (q.load_errors[i])
+				view_failed(s, i, q.load_errors[i]);
+		if (done)
+			done(s, from, q.end, arg);
+		for (int i = from; i < q.end; i++)
+			view_prog_release(&s->progs[i]);
 	}
+	for (int i = 0; i < s->m.nviews; i++)
+		free(q.load_errors[i]);
 	free(q.load_errors);
 }
 
@@ -195,9 +252,12 @@ int session_scan(struct session *s)
 	}
 	for (int i = 0; i < s->pins.n; i++) {
 		const struct pin *p = &s->pins.v[i];
+		int fd = p->kind == PIN_VIEW ? bpf_link_get_fd_by_id(p->link_id) : -1;
 
-		if (p->kind == PIN_VIEW)
-			view_state_of_link(p->fd, ranges_for(s, p->name), &s->pin_states[i]);
+		if (fd >= 0) {
+			view_state_of_link(fd, ranges_for(s, p->name), &s->pin_states[i]);
+			close(fd);
+		}
 	}
 	return 0;
 }

@@ -36,8 +36,12 @@ int session_args(struct session *s, int argc, char **argv, const struct option *
 bool session_selected(const struct session *s, const char *name);
 /* Reads the manifest and opens the selected views: EXIT_OK or EXIT_USAGE. */
 int session_open(struct session *s);
-/* Loads the views whose pins do not already match, on every CPU. */
-void session_load(struct session *s);
+/* Called with each batch of loaded views [FROM, TO), before their objects
+ * are released (apply pins them here). */
+typedef void (*session_batch_fn)(struct session *s, int from, int to, void *arg);
+/* Loads the views whose pins do not already match, on every CPU, a batch
+ * at a time; DONE may be NULL. */
+void session_load(struct session *s, session_batch_fn done, void *arg);
 /* Reads what the root holds (nothing if it does not exist); 0 or -errno (reported). */
 int session_scan(struct session *s);
 int session_plan(struct session *s);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# Failure isolation for broken objects, and objects that would pin maps
-# outside the root.  Oracles: the exit
+# Failure isolation for broken objects, many views under ordinary limits,
+# and objects that would pin maps outside the root.  Oracles: the exit
 # status (a crash is 128 + the signal), the pins under the private root and
 # under /sys/fs/bpf, bpftool.
 
@@ -20,6 +20,22 @@ teardown() {
 obj() {
 	install -m 0644 -o root -g root "$TEST_OBJECTS/$1" "$CONF/$1"
 	echo "$CONF/$1"
+}
+
+# N views of the tasks program, each with its own parameter (so each is a
+# program of its own), in one manifest file.
+many_views() {
+	local i
+	for ((i = 1; i <= $1; i++)); do
+		printf '[v%d]\nprogram = tasks\ncomm = c%d\n' "$i" "$i"
+	done | manifest 10-many.conf
+}
+
+# bpfviews ARGS with at most N descriptors open (soft and hard limit).
+limited() {
+	local n=$1
+	shift
+	bash -c 'ulimit -n "$0" && exec "$@"' "$n" "$BPFVIEWS" -C "$CONF" -r "$ROOT" "$@"
 }
 
 # The link type bpftool reports for a pin.
@@ -58,6 +74,38 @@ listing() {
 	run -1 --separate-stderr bv check
 	[[ "$stderr" == *"[broken] libbpf crashed (Segmentation fault)"* ]]
 	[[ "$output" == *"ok first"* && "$output" == *"ok last"* ]]
+}
+
+@test "300 views apply under ulimit -n 256, then a no-op apply finds all in sync" {
+	many_views 300
+	run -0 limited 256 apply
+	[ "$(grep -c '^created v' <<< "$output")" -eq 300 ]
+	[ "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name 'v*' | wc -l)" -eq 300 ]
+	run -0 --separate-stderr limited 256 -v apply
+	[ -z "$output" ]
+	[ "$(grep -c ': in sync$' <<< "$stderr")" -eq 300 ]
+	run -0 limited 256 status
+	[ "$(grep -c ' in-sync ' <<< "$output")" -eq 300 ]
+}
+
+@test "too few descriptors is not reported as a verifier rejection" {
+	many_views 40
+	run -1 --separate-stderr limited 12 apply
+	echo "$stderr"
+	[[ "$stderr" != *"verifier"* ]]
+	[ "$(grep -c '\] not loaded: the descriptor limit (ulimit -n) is 12, loading needs 32$' <<< "$stderr")" -eq 40 ]
+}
+
+# Runs bpfviews ARGS in a mount namespace of its own with a fresh bpffs on
+# /sys/fs/bpf (libbpf's pin root), then prints "exit N" and what that bpffs
+# holds (the kernel's dotted files aside): where libbpf would have pinned,
+# whether or not the host has a bpffs there, without touching the host's.
+in_private_sysfs_bpf() {
+	unshare -m --propagation private bash -c '
+		mount -t bpf bpf /sys/fs/bpf || exit 99
+		"$@" >&2
+		echo "exit $?"
+		find /sys/fs/bpf -mindepth 1 ! -name "*.*" -printf "%P %y\n" | sort' bash "$@"
 }
 
 # Runs bpfviews ARGS in a mount namespace of its own with a fresh bpffs on

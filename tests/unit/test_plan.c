@@ -58,7 +58,7 @@ static struct pin *pin(const char *name, enum pin_kind kind)
 	struct pin *p = &pins[npins];
 
 	assert_true(npins < MAX);
-	*p = (struct pin){ .name = (char *)name, .kind = kind, .mode = 0400, .fd = -1 };
+	*p = (struct pin){ .name = (char *)name, .kind = kind, .mode = 0400 };
 	pin_states[npins++] = base;
 	return p;
 }
@@ -297,7 +297,7 @@ static void test_params_and_mode_replace(void **state)
 static void test_view_changes(void **state)
 {
 	struct want w = { .name = "tasks", .state = base, .mode = 0400 };
-	struct pin p = { .name = "tasks", .kind = PIN_VIEW, .mode = 0400, .fd = -1 };
+	struct pin p = { .name = "tasks", .kind = PIN_VIEW, .mode = 0400 };
 	struct view_state st = base;
 	(void)state;
 
