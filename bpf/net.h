@@ -416,6 +416,27 @@ static __always_inline __u32 net_put_end(struct view_buf *b, __u32 n, __u16 fam,
 	return view_put_c(b, n, ' ');
 }
 
+/*
+ * The two ends: in the table LOCAL REMOTE as ss writes them (each padded and
+ * followed by a space), else the fields local_addr, local_port,
+ * remote_addr and remote_port (json: with their keys).
+ */
+static __always_inline __u32 net_put_ends(struct view_buf *b, __u32 n, const struct net_ends *e)
+{
+	if (format == VIEW_FORMAT_TABLE) {
+		n = net_put_end(b, n, e->family, &b->laddr, e->llen, e->lport);
+		return net_put_end(b, n, e->family, &b->raddr, e->rlen, e->rport);
+	}
+	n = view_put_key(b, n, ",\"local_addr\":\"");
+	n = net_put_addr(b, n, &b->laddr, e->llen);
+	n = view_put_key(b, n, "\",\"local_port\":");
+	n = view_put_u(b, n, e->lport, 0);
+	n = view_put_key(b, n, ",\"remote_addr\":\"");
+	n = net_put_addr(b, n, &b->raddr, e->rlen);
+	n = view_put_key(b, n, "\",\"remote_port\":");
+	return view_put_u(b, n, e->rport, 0);
+}
+
 static __always_inline void net_inet_row(struct seq_file *seq, const struct net_ends *e,
 					 int st, __u32 recvq, __u32 sendq,
 					 __u32 uid, unsigned long ino)
@@ -439,21 +460,11 @@ static __always_inline void net_inet_row(struct seq_file *seq, const struct net_
 	n = view_put_u(b, n, recvq, VIEW_W(6));
 	n = view_put_key(b, n, ",\"send_q\":");
 	n = view_put_u(b, n, sendq, VIEW_W(6));
-	if (format == VIEW_FORMAT_TABLE) {
+	if (format == VIEW_FORMAT_TABLE)
 		n = view_put_c(b, n, ' ');
-		n = net_put_end(b, n, e->family, &b->laddr, e->llen, e->lport);
-		n = net_put_end(b, n, e->family, &b->raddr, e->rlen, e->rport);
-	} else {
-		n = view_put_key(b, n, ",\"local_addr\":\"");
-		n = net_put_addr(b, n, &b->laddr, e->llen);
-		n = view_put_key(b, n, "\",\"local_port\":");
-		n = view_put_u(b, n, e->lport, 0);
-		n = view_put_key(b, n, ",\"remote_addr\":\"");
-		n = net_put_addr(b, n, &b->raddr, e->rlen);
-		n = view_put_key(b, n, "\",\"remote_port\":");
-		n = view_put_u(b, n, e->rport, 0);
+	n = net_put_ends(b, n, e);
+	if (format != VIEW_FORMAT_TABLE)
 		n = view_put_key(b, n, ",\"uid\":");
-	}
 	n = view_put_u(b, n, uid, VIEW_W(5));
 	n = view_put_key(b, n, ",\"inode\":");
 	n = view_put_u(b, n, ino, VIEW_W(10));

@@ -293,30 +293,16 @@ static __always_inline __u32 put_unix_end(struct seq_file *seq, struct view_buf 
 }
 
 /* The two ends: table LOCAL REMOTE, else local_addr ... remote_port; fi is
- * the family's index (2, 3: inet), u the socket if it is unix, peer its
- * peer. */
+ * the family's index (2, 3: inet, net.h writes them), u the socket if it
+ * is unix, peer its peer. */
 static __always_inline __u32 put_ends(struct seq_file *seq, struct view_buf *b, __u32 n,
 				      __u32 fi, struct unix_sock *u, struct unix_sock *peer,
 				      const struct net_ends *e)
 {
-	__u16 fam = fi == 3 ? AF_INET6 : AF_INET;
-
 	if (format == VIEW_FORMAT_TABLE)
 		n = view_put_c(b, n, ' ');
-	if (fi == 2 || fi == 3) {
-		if (format == VIEW_FORMAT_TABLE) {
-			n = net_put_end(b, n, fam, &b->laddr, e->llen, e->lport);
-			return net_put_end(b, n, fam, &b->raddr, e->rlen, e->rport);
-		}
-		n = view_put_key(b, n, ",\"local_addr\":\"");
-		n = net_put_addr(b, n, &b->laddr, e->llen);
-		n = view_put_key(b, n, "\",\"local_port\":");
-		n = view_put_u(b, n, e->lport, 0);
-		n = view_put_key(b, n, ",\"remote_addr\":\"");
-		n = net_put_addr(b, n, &b->raddr, e->rlen);
-		n = view_put_key(b, n, "\",\"remote_port\":");
-		return view_put_u(b, n, e->rport, 0);
-	}
+	if (fi == 2 || fi == 3)
+		return net_put_ends(b, n, e);
 	if (format != VIEW_FORMAT_TABLE)
 		n = view_put_key(b, n, ",\"local_addr\":");
 	n = put_unix_end(seq, b, n, u);

@@ -340,10 +340,12 @@ setup() {
 	CLIENT=$LAST_PID
 }
 
+# The namespaces' names go first (their holders may still run: a
+# namespace ends with its last process), then what helpers.bash made.
 teardown() {
-	teardown_view_root
 	[ -n "${NSA:-}" ] && ip netns del "$NSA" 2>/dev/null
 	[ -n "${NSB:-}" ] && ip netns del "$NSB" 2>/dev/null
+	teardown_view_root
 	[ -n "${WORK:-}" ] && rm -rf "$WORK"
 	return 0
 }
