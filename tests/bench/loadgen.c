@@ -21,6 +21,10 @@
  *       SO_LINGER 0: closing it resets the connection, so nothing lingers in
  *       TIME-WAIT after the load is gone.  The connections are bounded by
  *       the local port range (net.ipv4.ip_local_port_range).
+ *   loadgen owners NSOCKETS NPROCS
+ *       the same sockets spread over NPROCS workers: each holds a listener
+ *       and NSOCKETS / NPROCS / 2 connections (both ends), so that a
+ *       socket's owner has to be found among many processes.
  *
  * A worker holds as many descriptors as RLIMIT_NOFILE's hard limit allows
  * (raising it needs CAP_SYS_RESOURCE, which a container may not give; the
@@ -339,6 +343,15 @@ static long tcp(long nsockets)
 	return 2 * conns + nworkers;
 }
 
+static long owners(long nsockets, long nprocs)
+{
+	long conns = nsockets / nprocs / 2;
+
+	for (long i = 0; i < nprocs; i++)
+		worker(connections, conns, 0, "bvowner");
+	return nprocs * (2 * conns + 1);
+}
+
 int main(int argc, char **argv)
 {
 	int sfd;
@@ -354,8 +367,12 @@ int main(int argc, char **argv)
 	} else if (argc == 3 && !strcmp(argv[1], "tcp")) {
 		sfd = setup();
 		count = tcp(atol(argv[2]));
+	} else if (argc == 4 && !strcmp(argv[1], "owners") && atol(argv[3]) > 0) {
+		sfd = setup();
+		count = owners(atol(argv[2]), atol(argv[3]));
 	} else {
-		fprintf(stderr, "usage: loadgen tasks NTASKS PER_PROC [TARGET] | files NFDS DIR | tcp NSOCKETS\n");
+		fprintf(stderr, "usage: loadgen tasks NTASKS PER_PROC [TARGET] | files NFDS DIR | "
+			"tcp NSOCKETS | owners NSOCKETS NPROCS\n");
 		return 2;
 	}
 	hold(sfd, count);

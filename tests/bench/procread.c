@@ -16,6 +16,11 @@
  *   files         /proc/PID/comm, and for every entry of /proc/PID/fd its
  *                 link (readlinkat) and type (fstatat through the link)
  *   tcp           /proc/net/tcp and /proc/net/tcp6, every line parsed
+ *   sockets       the owners of the TCP sockets, as osquery's
+ *                 process_open_sockets finds them: /proc/net/tcp and tcp6
+ *                 parsed into a table by inode, then every /proc/PID/fd
+ *                 link read (readlinkat) and each socket:[INODE] joined
+ *                 with its row, and /proc/PID/comm of the owners
  *
  * Each returns the rows it found (-1 on error) and adds its fields to
  * procread_sum, so that nothing it reads can be optimised away.
@@ -375,6 +380,9 @@ static int parse_tcp_line(const char *p, int words, struct tcp_row *r)
 	return 0;
 }
 
+/* Called with each row of a read_tcp_file(), if set. */
+static void (*tcp_row_fn)(const struct tcp_row *r);
+
 static long read_tcp_file(const char *path, int words)
 {
 	static char *buf;
@@ -411,11 +419,117 @@ static long read_tcp_file(const char *path, int words)
 		if (!parse_tcp_line(line, words, &r)) {
 			procread_sum += r.laddr[0] + r.raddr[words - 1] + r.lport + r.rport + r.state +
 					r.txq + r.rxq + r.uid + r.inode;
+			if (tcp_row_fn)
+				tcp_row_fn(&r);
 			rows++;
 		}
 		line = end;
 	}
 	return rows;
+}
+
+/* ---- sockets: the inode join ---- */
+
+static struct tcp_row *sock_rows;
+static uint32_t *sock_slots;		/* open addressing: row index + 1, 0 empty */
+static long nsock_rows, sock_cap, slot_mask;
+
+static void sock_add(const struct tcp_row *r)
+{
+	if (nsock_rows == sock_cap) {
+		sock_cap = sock_cap ? 2 * sock_cap : 4096;
+		sock_rows = realloc(sock_rows, sock_cap * sizeof(*sock_rows));
+		if (!sock_rows)
+			abort();
+	}
+	sock_rows[nsock_rows++] = *r;
+}
+
+static void sock_index(void)
+{
+	long cap = 1;
+
+	while (cap < 2 * nsock_rows)
+		cap <<= 1;
+	free(sock_slots);
+	sock_slots = calloc(cap, sizeof(*sock_slots));
+	if (!sock_slots)
+		abort();
+	slot_mask = cap - 1;
+	for (long i = 0; i < nsock_rows; i++) {
+		long h = (sock_rows[i].inode * 0x9e3779b97f4a7c15ULL) >> 20 & slot_mask;
+
+		while (sock_slots[h])
+			h = (h + 1) & slot_mask;
+		sock_slots[h] = i + 1;
+	}
+}
+
+static const struct tcp_row *sock_find(uint64_t inode)
+{
+	long h = (inode * 0x9e3779b97f4a7c15ULL) >> 20 & slot_mask;
+
+	for (; sock_slots[h]; h = (h + 1) & slot_mask)
+		if (sock_rows[sock_slots[h] - 1].inode == inode)
+			return &sock_rows[sock_slots[h] - 1];
+	return NULL;
+}
+
+struct owner_arg {
+	int procfd;
+	const char *pid;
+	char comm[64];
+	bool has_comm;
+};
+
+static long owner_fd_cb(int fdfd, const char *fd, void *arg)
+{
+	struct owner_arg *a = arg;
+	const struct tcp_row *r;
+	char link[64], path[64];
+	ssize_t n = readlinkat(fdfd, fd, link, sizeof(link) - 1);
+
+	if (n < 9 || memcmp(link, "socket:[", 8))
+		return 0;
+	link[n] = '\0';
+	r = sock_find(strtoull(link + 8, NULL, 10));
+	if (!r)
+		return 0;
+	if (!a->has_comm) {
+		snprintf(path, sizeof(path), "%s/comm", a->pid);
+		a->has_comm = slurp(a->procfd, path, a->comm, sizeof(a->comm)) > 0;
+	}
+	procread_sum += atoi(a->pid) + atoi(fd) + r->lport + r->state + (unsigned char)a->comm[0];
+	return 1;
+}
+
+static long owners_cb(int procfd, const char *pid, void *arg)
+{
+	struct owner_arg a = { .procfd = procfd, .pid = pid };
+	int fdfd = open_dir_at(procfd, pid, "fd");
+	long rows;
+
+	(void)arg;
+	if (fdfd < 0)
+		return 0;
+	rows = each_number(fdfd, owner_fd_cb, &a);
+	close(fdfd);
+	return rows;
+}
+
+static long sockets(int procfd)
+{
+	long v4, v6;
+
+	nsock_rows = 0;
+	tcp_row_fn = sock_add;
+	v4 = read_tcp_file("/proc/net/tcp", 1);
+	v6 = read_tcp_file("/proc/net/tcp6", 4);
+	tcp_row_fn = NULL;
+	if (v4 < 0 || v6 < 0)
+		return -1;
+	sock_index();
+	return each_number(procfd, owners_cb, NULL);
 }
 
 /* ---- entry ---- */
@@ -437,6 +551,8 @@ long procread(const char *kind, const char *arg)
 		rows = each_number(procfd, stacks_cb, &a);
 	} else if (!strcmp(kind, "files")) {
 		rows = each_number(procfd, files_cb, NULL);
+	} else if (!strcmp(kind, "sockets")) {
+		rows = sockets(procfd);
 	} else if (!strcmp(kind, "tcp")) {
 		long v4 = read_tcp_file("/proc/net/tcp", 1), v6 = read_tcp_file("/proc/net/tcp6", 4);
 

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-/* Runs reader kind (tasks, threads, stacks NAME, files, tcp); returns the
+/* Runs reader kind (tasks, threads, stacks NAME, files, tcp, sockets); returns the
  * rows it read, -1 on error. */
 long procread(const char *kind, const char *arg);
 
