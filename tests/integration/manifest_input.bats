@@ -24,8 +24,8 @@ obj() {
 	echo "$CONF/$1"
 }
 
-# Pins two views and prints "NAME ID" for both: the state that a manifest
-# which cannot be read must leave alone.
+# Pins two views and keeps "NAME ID" for both in $BEFORE: the state that a
+# manifest which cannot be read must leave alone.
 pin_two() {
 	manifest 50-default.conf <<-EOF2
 	[tasks]
@@ -34,7 +34,7 @@ pin_two() {
 	program = tcp
 	EOF2
 	bv apply >/dev/null
-	echo "tasks $(link_id tasks) net/tcp $(link_id net/tcp)"
+	BEFORE=$(ids_now)
 }
 
 # The link type bpftool reports for the pin of view $1.
@@ -46,45 +46,45 @@ ids_now() {
 	echo "tasks $(link_id tasks) net/tcp $(link_id net/tcp)"
 }
 
+# unchanged MESSAGE [-C PATH]: apply (with $CONF, or the -C given) ends
+# within 20 s with exit 2 and MESSAGE, and the views of pin_two keep their
+# links (oracle: bpftool).
+unchanged() {
+	local msg=$1
+	shift
+	[ $# -gt 0 ] || set -- -C "$CONF"
+	run -2 timeout 20 "$BPFVIEWS" "$@" -r "$ROOT" apply
+	[[ "$output" == *"$msg"* ]]
+	same "link ids" "$BEFORE" "$(ids_now)"
+}
+
 # ---- a manifest that cannot be read changes nothing ----
 
 @test "a FIFO named like a manifest file neither hangs apply nor empties the root" {
-	local before
-	before=$(pin_two)
+	pin_two
 	rm "$CONF/50-default.conf"
 	mkfifo -m 0644 "$CONF/50-default.conf"
-	run -2 timeout 20 "$BPFVIEWS" -C "$CONF" -r "$ROOT" apply
-	[[ "$output" == *"$CONF/50-default.conf: is a FIFO, not a regular file"* ]]
-	same "link ids" "$before" "$(ids_now)"
+	unchanged "$CONF/50-default.conf: is a FIFO, not a regular file"
 }
 
 @test "a directory named 50-default.conf is an error, not an empty manifest" {
-	local before
-	before=$(pin_two)
+	pin_two
 	rm "$CONF/50-default.conf"
 	mkdir -m 0755 "$CONF/50-default.conf"
-	run -2 bv apply
-	[[ "$output" == *"$CONF/50-default.conf: is a directory, not a regular file"* ]]
-	same "link ids" "$before" "$(ids_now)"
+	unchanged "$CONF/50-default.conf: is a directory, not a regular file"
 }
 
 @test "a -C path that does not exist changes nothing" {
-	local before
-	before=$(pin_two)
-	run -2 "$BPFVIEWS" -C "$CONF/nope" -r "$ROOT" apply
-	[[ "$output" == *"$CONF/nope: No such file or directory"* ]]
-	same "link ids" "$before" "$(ids_now)"
+	pin_two
+	unchanged "$CONF/nope: No such file or directory" -C "$CONF/nope"
 }
 
 @test "no manifest file at all changes nothing; a file with no views empties the root" {
-	local before
-	before=$(pin_two)
+	pin_two
 	rm "$CONF/50-default.conf"
-	run -2 bv apply
-	[[ "$output" == *"no manifest file (*.conf) in $CONF; nothing is changed"* ]]
-	same "link ids" "$before" "$(ids_now)"
+	unchanged "no manifest file (*.conf) in $CONF; nothing is changed"
 	run -2 bv status
-	same "link ids" "$before" "$(ids_now)"
+	same "link ids" "$BEFORE" "$(ids_now)"
 
 	echo "; no views on this host" | manifest 00-none.conf
 	run -0 bv apply
@@ -93,12 +93,9 @@ ids_now() {
 }
 
 @test "a manifest file larger than 1 MiB is refused" {
-	local before
-	before=$(pin_two)
+	pin_two
 	head -c 1048577 /dev/zero | tr '\0' ';' > "$CONF/50-default.conf"
-	run -2 bv apply
-	[[ "$output" == *"$CONF/50-default.conf: larger than 1048576 bytes"* ]]
-	same "link ids" "$before" "$(ids_now)"
+	unchanged "$CONF/50-default.conf: larger than 1048576 bytes"
 }
 
 # ---- lines and names as documented ----
