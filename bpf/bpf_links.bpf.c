@@ -9,8 +9,9 @@
  *
  * Columns:
  *   id       link id
- *   type     link type as bpftool names it; its number if this view does
- *            not know the type
+ *   type     link type as bpftool names it (the name libbpf or, for a
+ *            newer type, the kernel's BTF gives it); its number if neither
+ *            names it
  *   prog_id  id of the linked program (0 for none)
  *   target   what the link attaches to, where the link itself says it:
  *              iter            the iterator (task, bpf_map, ...: bpftool's
@@ -23,45 +24,29 @@
  *            empty for other types
  */
 #define VIEW_NO_COMM
+#define VIEW_FACT_TYPES	fact_link_type_names
 #define VIEW_STR_MAX	512	/* KSYM_NAME_LEN: a function name */
 #include "view.h"
-#include "filters.h"
 #include <bpf/bpf_core_read.h>
 
 VIEW_DOC("BPF links, like bpftool link show",
 	 "id type prog_id target");
 
 
-/* Link types: the enumerator (BPF_LINK_TYPE_ + it) and bpftool's name. */
-#define LINK_TYPES(X)							\
-	X(RAW_TRACEPOINT, "raw_tracepoint")				\
-	X(TRACING, "tracing")						\
-	X(CGROUP, "cgroup")						\
-	X(ITER, "iter")							\
-	X(NETNS, "netns")						\
-	X(XDP, "xdp")							\
-	X(PERF_EVENT, "perf_event")					\
-	X(KPROBE_MULTI, "kprobe_multi")					\
-	X(STRUCT_OPS, "struct_ops")					\
-	X(NETFILTER, "netfilter")					\
-	X(TCX, "tcx")							\
-	X(UPROBE_MULTI, "uprobe_multi")					\
-	X(NETKIT, "netkit")						\
-	X(SOCKMAP, "sockmap")
+/*
+ * The type filter's names: the enumerators of the kernel headers the view
+ * is built with (BPF_LINK_TYPE_ + each).  A newer type is filtered by its
+ * number; the type column names it anyway (from the facts).
+ */
+#define LINK_TYPES(X)								\
+	X(RAW_TRACEPOINT) X(TRACING) X(CGROUP) X(ITER) X(NETNS)			\
+	X(XDP) X(PERF_EVENT) X(KPROBE_MULTI) X(STRUCT_OPS)			\
+	X(NETFILTER) X(TCX) X(UPROBE_MULTI) X(NETKIT) X(SOCKMAP)
 
-/* The type filter's values: the kernel's numbers under short names (the
- * tool strips the common prefix), so `type = iter, 1` works. */
-#define LINK_ENUMERATOR(n, s)	VIEW_LINK_##n = BPF_LINK_TYPE_##n,
+/* Its values: the kernel's numbers under short names (the tool strips the
+ * common prefix), so `type = iter, 1` works. */
+#define LINK_ENUMERATOR(n)	VIEW_LINK_##n = BPF_LINK_TYPE_##n,
 enum view_link_type { LINK_TYPES(LINK_ENUMERATOR) };
-
-#define LINK_CASE(n, s)		case BPF_LINK_TYPE_##n: return s;
-static __always_inline const char *link_type_name(__u32 t)
-{
-	switch (t) {
-	LINK_TYPES(LINK_CASE)
-	}
-	return NULL;
-}
 
 const volatile enum view_link_type type[FILTER_MAX] = {};
 
@@ -101,8 +86,6 @@ static __always_inline __u32 load_target(struct view_buf *buf, struct bpf_link *
 	__u64 num = 0;
 	bool is_num = false;
 
-	if (!buf)
-		return 0;
 	switch (link->type) {
 	case BPF_LINK_TYPE_ITER:
 		s = iter_target(link);
@@ -148,20 +131,20 @@ static __always_inline void print_header(struct seq_file *seq)
 		    "");
 }
 
-static __always_inline void print_link(struct seq_file *seq, struct bpf_link *link)
+/* The row; VIEW_RETRY without the scratch. */
+static __always_inline int print_link(struct seq_file *seq, struct bpf_link *link)
 {
-	const char *s = link_type_name(link->type);
 	struct view_buf *buf = view_buf();
 	__u32 prog_id = link->prog ? link->prog->aux->id : 0;
 
+	if (!buf)
+		return VIEW_RETRY;
 	VIEW_PRINTF(seq, "%6u ", "%u,", "{\"id\":%u,", link->id);
-	if (s)
-		VIEW_PRINTF(seq, "%-16s ", "%s,", "\"type\":\"%s\",", s);
-	else
-		VIEW_PRINTF(seq, "%-16u ", "%u,", "\"type\":\"%u\",", link->type);
+	view_print_type(seq, link->type);
 	VIEW_PRINTF(seq, "%7u ", "%u,", "\"prog_id\":%u,\"target\":", prog_id);
 	view_str(seq, buf, load_target(buf, link));
 	VIEW_PRINTF(seq, "\n", "\n", "}\n");
+	return 0;
 }
 
 SEC("iter/bpf_link")
@@ -173,7 +156,5 @@ int bpf_links(struct bpf_iter__bpf_link *ctx)
 	view_keep_alive(ctx->meta, link);
 	if (view_header_due(ctx->meta, link))
 		print_header(seq);
-	if (link && FILTER_ENUM(type, link->type))
-		print_link(seq, link);
-	return 0;
+	return link && FILTER_ENUM(type, link->type) ? print_link(seq, link) : 0;
 }

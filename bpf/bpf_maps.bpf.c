@@ -11,8 +11,9 @@
  *
  * Columns:
  *   id           map id
- *   type         map type as bpftool names it; its number if this view
- *                does not know the type
+ *   type         map type as bpftool names it (the name libbpf or, for a
+ *                newer type, the kernel's BTF gives it); its number if
+ *                neither names it
  *   name         map name, empty if it has none
  *   key          key size in bytes
  *   value        value size in bytes
@@ -21,63 +22,34 @@
  *                with 0x in table and csv, a number in json
  */
 #define VIEW_NO_COMM
+#define VIEW_FACT_TYPES	fact_map_type_names
 #include "view.h"
-#include "filters.h"
 
 VIEW_DOC("BPF maps, like bpftool map show",
 	 "id type name key value max_entries flags");
 
 #define BPF_OBJ_NAME_LEN	16
 
-/* Map types: the enumerator (BPF_MAP_TYPE_ + it) and bpftool's name. */
-#define MAP_TYPES(X)							\
-	X(HASH, "hash")							\
-	X(ARRAY, "array")						\
-	X(PROG_ARRAY, "prog_array")					\
-	X(PERF_EVENT_ARRAY, "perf_event_array")				\
-	X(PERCPU_HASH, "percpu_hash")					\
-	X(PERCPU_ARRAY, "percpu_array")					\
-	X(STACK_TRACE, "stack_trace")					\
-	X(CGROUP_ARRAY, "cgroup_array")					\
-	X(LRU_HASH, "lru_hash")						\
-	X(LRU_PERCPU_HASH, "lru_percpu_hash")				\
-	X(LPM_TRIE, "lpm_trie")						\
-	X(ARRAY_OF_MAPS, "array_of_maps")				\
-	X(HASH_OF_MAPS, "hash_of_maps")					\
-	X(DEVMAP, "devmap")						\
-	X(SOCKMAP, "sockmap")						\
-	X(CPUMAP, "cpumap")						\
-	X(XSKMAP, "xskmap")						\
-	X(SOCKHASH, "sockhash")						\
-	X(CGROUP_STORAGE, "cgroup_storage")				\
-	X(REUSEPORT_SOCKARRAY, "reuseport_sockarray")			\
-	X(PERCPU_CGROUP_STORAGE, "percpu_cgroup_storage")		\
-	X(QUEUE, "queue")						\
-	X(STACK, "stack")						\
-	X(SK_STORAGE, "sk_storage")					\
-	X(DEVMAP_HASH, "devmap_hash")					\
-	X(STRUCT_OPS, "struct_ops")					\
-	X(RINGBUF, "ringbuf")						\
-	X(INODE_STORAGE, "inode_storage")				\
-	X(TASK_STORAGE, "task_storage")					\
-	X(BLOOM_FILTER, "bloom_filter")					\
-	X(USER_RINGBUF, "user_ringbuf")					\
-	X(CGRP_STORAGE, "cgrp_storage")					\
-	X(ARENA, "arena")
+/*
+ * The type filter's names: the enumerators of the kernel headers the view
+ * is built with (BPF_MAP_TYPE_ + each).  A newer type is filtered by its
+ * number; the type column names it anyway (from the facts).
+ */
+#define MAP_TYPES(X)								\
+	X(HASH) X(ARRAY) X(PROG_ARRAY) X(PERF_EVENT_ARRAY)			\
+	X(PERCPU_HASH) X(PERCPU_ARRAY) X(STACK_TRACE) X(CGROUP_ARRAY)		\
+	X(LRU_HASH) X(LRU_PERCPU_HASH) X(LPM_TRIE) X(ARRAY_OF_MAPS)		\
+	X(HASH_OF_MAPS) X(DEVMAP) X(SOCKMAP) X(CPUMAP) X(XSKMAP)		\
+	X(SOCKHASH) X(CGROUP_STORAGE) X(REUSEPORT_SOCKARRAY)			\
+	X(PERCPU_CGROUP_STORAGE) X(QUEUE) X(STACK) X(SK_STORAGE)		\
+	X(DEVMAP_HASH) X(STRUCT_OPS) X(RINGBUF) X(INODE_STORAGE)		\
+	X(TASK_STORAGE) X(BLOOM_FILTER) X(USER_RINGBUF)				\
+	X(CGRP_STORAGE) X(ARENA)
 
-/* The type filter's values: the kernel's numbers under short names (the
- * tool strips the common prefix), so `type = hash, 2` works. */
-#define MAP_ENUMERATOR(n, s)	VIEW_MAP_##n = BPF_MAP_TYPE_##n,
+/* Its values: the kernel's numbers under short names (the tool strips the
+ * common prefix), so `type = hash, 2` works. */
+#define MAP_ENUMERATOR(n)	VIEW_MAP_##n = BPF_MAP_TYPE_##n,
 enum view_map_type { MAP_TYPES(MAP_ENUMERATOR) };
-
-#define MAP_CASE(n, s)		case BPF_MAP_TYPE_##n: return s;
-static __always_inline const char *map_type_name(__u32 t)
-{
-	switch (t) {
-	MAP_TYPES(MAP_CASE)
-	}
-	return NULL;
-}
 
 const volatile enum view_map_type type[FILTER_MAX] = {};
 const volatile char name[FILTER_MAX][BPF_OBJ_NAME_LEN] = {};
@@ -90,27 +62,20 @@ static __always_inline void print_header(struct seq_file *seq)
 		    "");
 }
 
-/* The type column: bpftool's name, or the number. */
-static __always_inline void print_type(struct seq_file *seq, __u32 t)
+/* The row; VIEW_RETRY without the scratch. */
+static __always_inline int print_map(struct seq_file *seq, struct bpf_map *map,
+				     const char *mname)
 {
-	const char *s = map_type_name(t);
-
-	if (s)
-		VIEW_PRINTF(seq, "%-16s ", "%s,", "\"type\":\"%s\",", s);
-	else
-		VIEW_PRINTF(seq, "%-16u ", "%u,", "\"type\":\"%u\",", t);
-}
-
-static __always_inline void print_map(struct seq_file *seq, struct bpf_map *map,
-				      const char *mname)
-{
+	struct view_buf *buf = view_buf();
 	__u32 n;
 
+	if (!buf)
+		return VIEW_RETRY;
 	VIEW_PRINTF(seq, "%6u ", "%u,", "{\"id\":%u,", map->id);
-	print_type(seq, map->map_type);
+	view_print_type(seq, map->map_type);
 	if (format == VIEW_FORMAT_JSON)
 		BPF_SEQ_PRINTF(seq, "\"name\":");
-	n = view_kstr(seq, view_buf(), mname);
+	n = view_kstr(seq, buf, mname);
 	if (format == VIEW_FORMAT_TABLE)
 		view_pad(seq, n, BPF_OBJ_NAME_LEN);
 	VIEW_PRINTF(seq,
@@ -118,6 +83,7 @@ static __always_inline void print_map(struct seq_file *seq, struct bpf_map *map,
 		    ",%u,%u,%u,0x%x\n",
 		    ",\"key\":%u,\"value\":%u,\"max_entries\":%u,\"flags\":%u}\n",
 		    map->key_size, map->value_size, map->max_entries, map->map_flags);
+	return 0;
 }
 
 SEC("iter/bpf_map")
@@ -133,7 +99,5 @@ int bpf_maps(struct bpf_iter__bpf_map *ctx)
 	if (!map || !FILTER_ENUM(type, map->map_type))
 		return 0;
 	bpf_probe_read_kernel_str(mname, sizeof(mname), map->name);
-	if (FILTER_NAME(name, mname))
-		print_map(seq, map, mname);
-	return 0;
+	return FILTER_NAME(name, mname) ? print_map(seq, map, mname) : 0;
 }

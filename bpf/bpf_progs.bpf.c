@@ -11,8 +11,9 @@
  *
  * Columns:
  *   id      program id
- *   type    program type as bpftool names it; its number if this view does
- *           not know the type
+ *   type    program type as bpftool names it (the name libbpf or, for a
+ *           newer type, the kernel's BTF gives it); its number if neither
+ *           names it
  *   name    program name, empty if it has none
  *   tag     the program's tag, 16 hex digits (as bpftool prints it)
  *   loaded  when it was loaded, in seconds since boot, 2 decimals
@@ -20,62 +21,34 @@
  *   maps    number of maps it uses (bpftool's map_ids)
  */
 #define VIEW_NO_COMM
+#define VIEW_FACT_TYPES	fact_prog_type_names
 #include "view.h"
-#include "filters.h"
 
 VIEW_DOC("loaded BPF programs, like bpftool prog show",
 	 "id type name tag loaded uid maps");
 
 #define BPF_OBJ_NAME_LEN	16
 
-/* Program types: the enumerator (BPF_PROG_TYPE_ + it) and bpftool's name. */
-#define PROG_TYPES(X)							\
-	X(SOCKET_FILTER, "socket_filter")				\
-	X(KPROBE, "kprobe")						\
-	X(SCHED_CLS, "sched_cls")					\
-	X(SCHED_ACT, "sched_act")					\
-	X(TRACEPOINT, "tracepoint")					\
-	X(XDP, "xdp")							\
-	X(PERF_EVENT, "perf_event")					\
-	X(CGROUP_SKB, "cgroup_skb")					\
-	X(CGROUP_SOCK, "cgroup_sock")					\
-	X(LWT_IN, "lwt_in")						\
-	X(LWT_OUT, "lwt_out")						\
-	X(LWT_XMIT, "lwt_xmit")						\
-	X(SOCK_OPS, "sock_ops")						\
-	X(SK_SKB, "sk_skb")						\
-	X(CGROUP_DEVICE, "cgroup_device")				\
-	X(SK_MSG, "sk_msg")						\
-	X(RAW_TRACEPOINT, "raw_tracepoint")				\
-	X(CGROUP_SOCK_ADDR, "cgroup_sock_addr")				\
-	X(LWT_SEG6LOCAL, "lwt_seg6local")				\
-	X(LIRC_MODE2, "lirc_mode2")					\
-	X(SK_REUSEPORT, "sk_reuseport")					\
-	X(FLOW_DISSECTOR, "flow_dissector")				\
-	X(CGROUP_SYSCTL, "cgroup_sysctl")				\
-	X(RAW_TRACEPOINT_WRITABLE, "raw_tracepoint_writable")		\
-	X(CGROUP_SOCKOPT, "cgroup_sockopt")				\
-	X(TRACING, "tracing")						\
-	X(STRUCT_OPS, "struct_ops")					\
-	X(EXT, "ext")							\
-	X(LSM, "lsm")							\
-	X(SK_LOOKUP, "sk_lookup")					\
-	X(SYSCALL, "syscall")						\
-	X(NETFILTER, "netfilter")
+/*
+ * The type filter's names: the enumerators of the kernel headers the view
+ * is built with (BPF_PROG_TYPE_ + each).  A newer type is filtered by its
+ * number; the type column names it anyway (from the facts).
+ */
+#define PROG_TYPES(X)								\
+	X(SOCKET_FILTER) X(KPROBE) X(SCHED_CLS) X(SCHED_ACT)			\
+	X(TRACEPOINT) X(XDP) X(PERF_EVENT) X(CGROUP_SKB)			\
+	X(CGROUP_SOCK) X(LWT_IN) X(LWT_OUT) X(LWT_XMIT) X(SOCK_OPS)		\
+	X(SK_SKB) X(CGROUP_DEVICE) X(SK_MSG) X(RAW_TRACEPOINT)			\
+	X(CGROUP_SOCK_ADDR) X(LWT_SEG6LOCAL) X(LIRC_MODE2)			\
+	X(SK_REUSEPORT) X(FLOW_DISSECTOR) X(CGROUP_SYSCTL)			\
+	X(RAW_TRACEPOINT_WRITABLE) X(CGROUP_SOCKOPT) X(TRACING)			\
+	X(STRUCT_OPS) X(EXT) X(LSM) X(SK_LOOKUP) X(SYSCALL)			\
+	X(NETFILTER)
 
-/* The type filter's values: the kernel's numbers under short names (the
- * tool strips the common prefix), so `type = tracing, 2` works. */
-#define PROG_ENUMERATOR(n, s)	VIEW_PROG_##n = BPF_PROG_TYPE_##n,
+/* Its values: the kernel's numbers under short names (the tool strips the
+ * common prefix), so `type = tracing, 2` works. */
+#define PROG_ENUMERATOR(n)	VIEW_PROG_##n = BPF_PROG_TYPE_##n,
 enum view_prog_type { PROG_TYPES(PROG_ENUMERATOR) };
-
-#define PROG_CASE(n, s)		case BPF_PROG_TYPE_##n: return s;
-static __always_inline const char *prog_type_name(__u32 t)
-{
-	switch (t) {
-	PROG_TYPES(PROG_CASE)
-	}
-	return NULL;
-}
 
 const volatile enum view_prog_type type[FILTER_MAX] = {};
 const volatile char name[FILTER_MAX][BPF_OBJ_NAME_LEN] = {};
@@ -88,31 +61,24 @@ static __always_inline void print_header(struct seq_file *seq)
 		    "");
 }
 
-/* The type column: bpftool's name, or the number. */
-static __always_inline void print_type(struct seq_file *seq, __u32 t)
-{
-	const char *s = prog_type_name(t);
-
-	if (s)
-		VIEW_PRINTF(seq, "%-16s ", "%s,", "\"type\":\"%s\",", s);
-	else
-		VIEW_PRINTF(seq, "%-16u ", "%u,", "\"type\":\"%u\",", t);
-}
-
-static __always_inline void print_prog(struct seq_file *seq, struct bpf_prog *prog,
-				       const char *pname)
+/* The row; VIEW_RETRY without the scratch. */
+static __always_inline int print_prog(struct seq_file *seq, struct bpf_prog *prog,
+				      const char *pname)
 {
 	struct bpf_prog_aux *aux = prog->aux;
 	__u64 loaded = aux->load_time / 10000000;	/* centiseconds */
+	struct view_buf *buf = view_buf();
 	__u64 tag = 0;
 	__u32 n;
 
+	if (!buf)
+		return VIEW_RETRY;
 	bpf_probe_read_kernel(&tag, sizeof(tag), prog->tag);
 	VIEW_PRINTF(seq, "%6u ", "%u,", "{\"id\":%u,", aux->id);
-	print_type(seq, prog->type);
+	view_print_type(seq, prog->type);
 	if (format == VIEW_FORMAT_JSON)
 		BPF_SEQ_PRINTF(seq, "\"name\":");
-	n = view_kstr(seq, view_buf(), pname);
+	n = view_kstr(seq, buf, pname);
 	if (format == VIEW_FORMAT_TABLE)
 		view_pad(seq, n, BPF_OBJ_NAME_LEN);
 	VIEW_PRINTF(seq,
@@ -121,6 +87,7 @@ static __always_inline void print_prog(struct seq_file *seq, struct bpf_prog *pr
 		    ",\"tag\":\"%016llx\",\"loaded\":%llu.%02llu,\"uid\":%u,\"maps\":%u}\n",
 		    __builtin_bswap64(tag), loaded / 100, loaded % 100,
 		    aux->user->uid.val, aux->used_map_cnt);
+	return 0;
 }
 
 SEC("iter/bpf_prog")
@@ -136,7 +103,5 @@ int bpf_progs(struct bpf_iter__bpf_prog *ctx)
 	if (!prog || !FILTER_ENUM(type, prog->type))
 		return 0;
 	bpf_probe_read_kernel_str(pname, sizeof(pname), prog->aux->name);
-	if (FILTER_NAME(name, pname))
-		print_prog(seq, prog, pname);
-	return 0;
+	return FILTER_NAME(name, pname) ? print_prog(seq, prog, pname) : 0;
 }

@@ -116,10 +116,12 @@ int cgroups(struct bpf_iter__cgroup *ctx)
 	if (!cgrp)
 		return 0;
 	buf = view_buf();
+	if (!buf)
+		return VIEW_RETRY;
 	VIEW_PRINTF(seq, "%20llu %5d %11d ", "%llu,%d,%d,",
 		    "{\"id\":%llu,\"level\":%d,\"descendants\":%d,\"path\":",
 		    cgrp->kn->id, cgrp->level, cgrp->nr_descendants);
-	view_str(seq, buf, buf ? load_path(buf, cgrp) : 0);
+	view_str(seq, buf, load_path(buf, cgrp));
 	VIEW_PRINTF(seq, "\n", "\n", "}\n");
 	return 0;
 }

@@ -113,23 +113,6 @@ static __always_inline void print_file(struct seq_file *seq, struct view_buf *b,
 	view_row_end(seq, b, n);
 }
 
-/* The row through printf, without the scratch: empty comm and name. */
-static __always_inline void print_file_slow(struct seq_file *seq, struct task_struct *task,
-					    __u32 fd, struct file *file)
-{
-	struct view_buf *buf = NULL;
-	__u32 n;
-
-	VIEW_PRINTF(seq, "%7d ", "%d,", "{\"pid\":%d,\"comm\":", task->tgid);
-	n = view_str(seq, buf, 0);
-	if (format == VIEW_FORMAT_TABLE)
-		view_pad(seq, n, VIEW_COMM_LEN);
-	VIEW_PRINTF(seq, " %5u %-4s ", ",%u,%s,", ",\"fd\":%u,\"type\":\"%s\",\"name\":",
-		    fd, file_type(file)->name);
-	view_str(seq, buf, 0);
-	VIEW_PRINTF(seq, "\n", "\n", "}\n");
-}
-
 SEC("iter/task_file")
 int files(struct bpf_iter__task_file *ctx)
 {
@@ -148,9 +131,8 @@ int files(struct bpf_iter__task_file *ctx)
 	if (!view_comm_match(name))
 		return 0;
 	buf = view_buf();
-	if (buf)
-		print_file(seq, buf, task, name, ctx->fd, file);
-	else
-		print_file_slow(seq, task, ctx->fd, file);
+	if (!buf)
+		return VIEW_RETRY;
+	print_file(seq, buf, task, name, ctx->fd, file);
 	return 0;
 }

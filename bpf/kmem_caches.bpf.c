@@ -26,7 +26,6 @@
 #define VIEW_NO_COMM
 #define VIEW_STR_MAX	64
 #include "view.h"
-#include "filters.h"
 #include <bpf/bpf_core_read.h>
 
 VIEW_DOC("slab caches, like /proc/slabinfo",
@@ -137,7 +136,7 @@ int kmem_caches(struct bpf_iter__kmem_cache *ctx)
 		return 0;
 	buf = view_buf();
 	if (!buf)
-		return 0;
+		return VIEW_RETRY;
 	len = view_load(buf, s->name);
 	if (FILTER_NAME(name, buf->str))
 		print_cache(seq, buf, len, s);

@@ -32,7 +32,6 @@
 #define VIEW_STR_MAX	512	/* KSYM_NAME_LEN */
 #define VIEW_ROW
 #include "view.h"
-#include "filters.h"
 
 VIEW_DOC("kernel symbols, like /proc/kallsyms",
 	 "address (with addresses = yes) type module name");
@@ -127,7 +126,7 @@ int ksyms(struct bpf_iter__ksym *ctx)
 		print_header(seq);
 	buf = view_buf();
 	if (!buf)
-		return 0;
+		return VIEW_RETRY;
 	len = view_load(buf, k->name);
 	if (!len || !FILTER_PREFIX(prefix, buf->str))
 		return 0;

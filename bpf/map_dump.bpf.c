@@ -172,7 +172,7 @@ int map_dump(struct bpf_iter__bpf_map_elem *ctx)
 		return 0;
 	r.buf = view_buf();
 	if (!r.buf)
-		return 0;
+		return VIEW_RETRY;
 	/* Copied with sizes from the layout, not read in place: the kernel
 	 * would otherwise require every map to be as large as the largest
 	 * offset this program could read. */

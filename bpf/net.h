@@ -7,7 +7,7 @@
  * NET_TASK_COMM before including keeps it).  It gives
  *   - the socket states, as ss names them, and the state filter:
  *     enum view_state (ESTAB = TCP_ESTABLISHED ... CLOSING = TCP_CLOSING),
- *     net_state_name(), net_state_match() over a program's
+ *     net_state() (its name), and FILTER_ENUM() over a program's
  *     `const volatile enum view_state state[NET_STATES]`;
  *   - net_sock_ino(): the inode number of a socket (socket:[INODE]);
  *   - with NET_UNIX_NAME defined before including, net_unix_name(): the
@@ -87,36 +87,25 @@ enum view_state {
 #define NET_STATES	11		/* entries in a state list */
 #define NET_NEW_SYN_RECV 12		/* TCP_NEW_SYN_RECV */
 
-static __always_inline const char *net_state_name(int st)
-{
-	switch (st) {
-	case VIEW_STATE_ESTAB:		return "ESTAB";
-	case VIEW_STATE_SYN_SENT:	return "SYN-SENT";
-	case VIEW_STATE_SYN_RECV:	return "SYN-RECV";
-	case VIEW_STATE_FIN_WAIT_1:	return "FIN-WAIT-1";
-	case VIEW_STATE_FIN_WAIT_2:	return "FIN-WAIT-2";
-	case VIEW_STATE_TIME_WAIT:	return "TIME-WAIT";
-	case VIEW_STATE_UNCONN:		return "UNCONN";
-	case VIEW_STATE_CLOSE_WAIT:	return "CLOSE-WAIT";
-	case VIEW_STATE_LAST_ACK:	return "LAST-ACK";
-	case VIEW_STATE_LISTEN:		return "LISTEN";
-	case VIEW_STATE_CLOSING:	return "CLOSING";
-	}
-	return "UNKNOWN";
-}
+/* The state names, as ss prints them, indexed by state; 0: none known. */
+static const struct view_name net_state_names[NET_STATES + 1] = {
+	VIEW_NAME("UNKNOWN"),
+	[VIEW_STATE_ESTAB] = VIEW_NAME("ESTAB"),
+	[VIEW_STATE_SYN_SENT] = VIEW_NAME("SYN-SENT"),
+	[VIEW_STATE_SYN_RECV] = VIEW_NAME("SYN-RECV"),
+	[VIEW_STATE_FIN_WAIT_1] = VIEW_NAME("FIN-WAIT-1"),
+	[VIEW_STATE_FIN_WAIT_2] = VIEW_NAME("FIN-WAIT-2"),
+	[VIEW_STATE_TIME_WAIT] = VIEW_NAME("TIME-WAIT"),
+	[VIEW_STATE_UNCONN] = VIEW_NAME("UNCONN"),
+	[VIEW_STATE_CLOSE_WAIT] = VIEW_NAME("CLOSE-WAIT"),
+	[VIEW_STATE_LAST_ACK] = VIEW_NAME("LAST-ACK"),
+	[VIEW_STATE_LISTEN] = VIEW_NAME("LISTEN"),
+	[VIEW_STATE_CLOSING] = VIEW_NAME("CLOSING"),
+};
 
-/* Whether st is in list (filled from the front); an empty list takes all. */
-static __always_inline bool net_state_match(const volatile enum view_state *list, int st)
+static __always_inline const struct view_name *net_state(int st)
 {
-	if (!list[0])
-		return true;
-	for (int i = 0; i < NET_STATES; i++) {
-		if (!list[i])
-			return false;
-		if (list[i] == st)
-			return true;
-	}
-	return false;
+	return &net_state_names[st >= 1 && st <= NET_STATES ? st : 0];
 }
 
 /*
@@ -170,9 +159,9 @@ static long net_at_for_nul(__u32 i, void *data)
 }
 
 /*
- * The bound name of a unix socket in buf->str, as ss and /proc/net/unix
- * show it: a path, or '@' and the abstract name with its NUL bytes as '@';
- * returns its length, 0 for an unbound socket.
+ * The bound name of a unix socket in buf->str, NUL-terminated, as ss and
+ * /proc/net/unix show it: a path, or '@' and the abstract name with its NUL
+ * bytes as '@'; returns its length, 0 for an unbound socket.
  */
 static __always_inline __u32 net_unix_name(struct view_buf *buf, struct unix_sock *u)
 {
@@ -180,7 +169,8 @@ static __always_inline __u32 net_unix_name(struct view_buf *buf, struct unix_soc
 	const char *sun_path;
 	__u32 len;
 
-	if (!buf || !addr)
+	buf->str[0] = 0;
+	if (!addr)
 		return 0;
 	len = addr->len;
 	if (len <= sizeof(short))
@@ -190,12 +180,15 @@ static __always_inline __u32 net_unix_name(struct view_buf *buf, struct unix_soc
 		len = SUN_PATH_LEN;
 	barrier_var(len);	/* the register that is checked is the one passed */
 	sun_path = addr->name[0].sun_path;
-	if (bpf_probe_read_kernel(buf->str, len & (VIEW_STR_MAX - 1), sun_path))
+	if (bpf_probe_read_kernel(buf->str, len & (VIEW_STR_MAX - 1), sun_path)) {
+		buf->str[0] = 0;
 		return 0;
+	}
 	if (buf->str[0])
 		return view_load(buf, sun_path);	/* a path, NUL-terminated */
 	buf->str[0] = '@';
 	bpf_loop(len, net_at_for_nul, &buf, 0);
+	buf->str[len & (VIEW_STR_MAX - 1)] = 0;	/* len < VIEW_STR_MAX */
 	return len;
 }
 #endif /* NET_UNIX_NAME */
@@ -219,8 +212,8 @@ const volatile char src[NET_ADDRS][NET_ADDR_LEN] = {};
 const volatile char dst[NET_ADDRS][NET_ADDR_LEN] = {};
 
 /*
- * The two ends of an inet socket: ports in host order, addresses as text (in
- * the reader's scratch; "?" if it could not be allocated).
+ * The two ends of an inet socket: ports in host order, addresses as text in
+ * the reader's scratch.
  */
 struct net_ends {
 	__u16 family;
@@ -228,29 +221,27 @@ struct net_ends {
 	__u16 rport;
 	__u32 llen;		/* bytes of laddr, raddr */
 	__u32 rlen;
-	struct view_buf *buf;	/* the reader's scratch, NULL if none */
+	struct view_buf *buf;	/* the reader's scratch */
 	const char *laddr;
 	const char *raddr;
 };
 
 /*
  * Read the ends from the part every kind of inet socket starts with (a full
- * socket, a time-wait socket and a request socket alike).
+ * socket, a time-wait socket and a request socket alike).  Returns false
+ * without the scratch (the program returns VIEW_RETRY).
  */
-static __always_inline void net_ends_read(struct net_ends *e, struct sock_common *skc)
+static __always_inline bool net_ends_read(struct net_ends *e, struct sock_common *skc)
 {
 	struct view_buf *buf = view_buf();
 	struct net_addr l = {}, r = {};
 
+	if (!buf)
+		return false;
 	e->family = skc->skc_family;
 	e->lport = skc->skc_num;
 	e->rport = bpf_ntohs(skc->skc_dport);
-	e->laddr = "?";
-	e->raddr = "?";
-	e->llen = e->rlen = 1;
 	e->buf = buf;
-	if (!buf)
-		return;
 	if (e->family == AF_INET6) {
 		__builtin_memcpy(l.b, &skc->skc_v6_rcv_saddr, 16);
 		__builtin_memcpy(r.b, &skc->skc_v6_daddr, 16);
@@ -264,6 +255,7 @@ static __always_inline void net_ends_read(struct net_ends *e, struct sock_common
 	}
 	e->laddr = buf->laddr.s;
 	e->raddr = buf->raddr.s;
+	return true;
 }
 
 static __always_inline bool net_port_match(const volatile __u16 *list, __u16 port)
@@ -279,29 +271,6 @@ static __always_inline bool net_port_match(const volatile __u16 *list, __u16 por
 	return false;
 }
 
-/* Whether addr passes a src or dst list: equal text, or a '*' prefix. */
-static __always_inline bool net_addr_match(const volatile char (*list)[NET_ADDR_LEN],
-					   const char *addr)
-{
-	if (!list[0][0])
-		return true;
-	for (int e = 0; e < NET_ADDRS; e++) {
-		if (!list[e][0])
-			return false;
-		for (int i = 0; i < NET_ADDR_LEN; i++) {
-			char p = list[e][i];
-
-			if (p == '*' && (i == NET_ADDR_LEN - 1 || !list[e][i + 1]))
-				return true;
-			if (p != addr[i])
-				break;
-			if (!p)
-				return true;
-		}
-	}
-	return false;
-}
-
 /* Whether the ends pass family, sport, dport, src and dst. */
 static __always_inline bool net_ends_match(const struct net_ends *e)
 {
@@ -310,30 +279,7 @@ static __always_inline bool net_ends_match(const struct net_ends *e)
 	if (family == VIEW_FAMILY_IPV6 && e->family != AF_INET6)
 		return false;
 	return net_port_match(sport, e->lport) && net_port_match(dport, e->rport) &&
-	       net_addr_match(src, e->laddr) && net_addr_match(dst, e->raddr);
-}
-
-/*
- * Table: one end as ss writes it, padded to a column: 127.0.0.1:80,
- * [::1]:80, port 0 as '*' (0.0.0.0:*, [::]:*).
- */
-static __always_inline void net_print_end(struct seq_file *seq, __u16 fam,
-					  const char *addr, __u16 port)
-{
-	char end[NET_END_LEN];
-
-	if (fam == AF_INET6) {
-		if (port)
-			BPF_SNPRINTF(end, sizeof(end), "[%s]:%u", addr, port);
-		else
-			BPF_SNPRINTF(end, sizeof(end), "[%s]:*", addr);
-	} else {
-		if (port)
-			BPF_SNPRINTF(end, sizeof(end), "%s:%u", addr, port);
-		else
-			BPF_SNPRINTF(end, sizeof(end), "%s:*", addr);
-	}
-	BPF_SEQ_PRINTF(seq, "%-28s ", end);
+	       FILTER_NAME(src, e->laddr) && FILTER_NAME(dst, e->raddr);
 }
 
 /*
@@ -352,39 +298,6 @@ static __always_inline void net_inet_header(struct seq_file *seq)
 		    "state,recv_q,send_q,local_addr,local_port,remote_addr,remote_port,uid,inode\n",
 		    "");
 }
-
-/* The row through the printf machinery: only without a scratch buffer. */
-static __always_inline void net_inet_row_slow(struct seq_file *seq, const struct net_ends *e,
-					 int st, __u32 recvq, __u32 sendq,
-					 __u32 uid, unsigned long ino)
-{
-	const char *name = net_state_name(st);
-
-	if (format == VIEW_FORMAT_JSON) {
-		BPF_SEQ_PRINTF(seq,
-			       "{\"state\":\"%s\",\"recv_q\":%u,\"send_q\":%u,\"local_addr\":\"%s\","
-			       "\"local_port\":%u,\"remote_addr\":\"%s\",\"remote_port\":%u,"
-			       "\"uid\":%u,\"inode\":%lu}\n",
-			       name, recvq, sendq, e->laddr, e->lport, e->raddr, e->rport,
-			       uid, ino);
-	} else if (format == VIEW_FORMAT_CSV) {
-		BPF_SEQ_PRINTF(seq, "%s,%u,%u,%s,%u,%s,%u,%u,%lu\n",
-			       name, recvq, sendq, e->laddr, e->lport, e->raddr, e->rport,
-			       uid, ino);
-	} else {
-		BPF_SEQ_PRINTF(seq, "%-10s %6u %6u ", name, recvq, sendq);
-		net_print_end(seq, e->family, e->laddr, e->lport);
-		net_print_end(seq, e->family, e->raddr, e->rport);
-		BPF_SEQ_PRINTF(seq, "%5u %10lu\n", uid, ino);
-	}
-}
-
-/* The state names as net_state_name() gives them, for the row builder. */
-static const char net_state_names[NET_STATES + 1][16] __attribute__((aligned(8))) = {
-	"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
-	"TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING",
-};
-static const __u8 net_state_lens[NET_STATES + 1] = { 7, 5, 8, 8, 10, 10, 9, 6, 10, 8, 6, 7 };
 
 /* An address text of len bytes (NET_ADDR_LEN copied, the rest overwritten
  * or past the row). */
@@ -441,21 +354,17 @@ static __always_inline void net_inet_row(struct seq_file *seq, const struct net_
 					 int st, __u32 recvq, __u32 sendq,
 					 __u32 uid, unsigned long ino)
 {
+	const struct view_name *name = net_state(st);
 	struct view_buf *b = e->buf;
-	__u32 i = st >= 1 && st <= NET_STATES ? st : 0, len, n = 0;
+	__u32 n;
 
-	if (!b) {
-		net_inet_row_slow(seq, e, st, recvq, sendq, uid, ino);
-		return;
-	}
-	len = net_state_lens[i];
 	n = view_put_open(b, "{\"state\":\"");
-	VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[i], 16);
-	n += len;
+	VIEW_COPY(&b->out[VIEW_AT(n)], name->s, sizeof(name->s));
+	n += name->len;
 	if (format == VIEW_FORMAT_JSON)
 		n = view_put_c(b, n, '"');
 	else if (format == VIEW_FORMAT_TABLE)
-		n = view_put_fill(b, n, len, 10);
+		n = view_put_fill(b, n, name->len, 10);
 	n = view_put_key(b, n, ",\"recv_q\":");
 	n = view_put_u(b, n, recvq, VIEW_W(6));
 	n = view_put_key(b, n, ",\"send_q\":");

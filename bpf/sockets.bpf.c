@@ -67,7 +67,6 @@
 #define NET_UNIX_NAME
 #define NET_TASK_COMM
 #include "net.h"
-#include "filters.h"
 
 VIEW_DOC("every process's sockets in every network namespace, like ss -anp and lsof -i",
 	 "pid comm uid fd netns family protocol type state local_addr local_port "
@@ -100,29 +99,27 @@ enum sockets_protocol {
 const volatile enum sockets_protocol protocol[FILTER_MAX] = {};
 const volatile enum view_state state[NET_STATES] = {};
 
-/* Names for the row builder: 16 bytes each (a fixed-size copy), the length
- * in the last byte. */
-struct name16 {
-	char s[15];
-	__u8 len;
-};
-
 /* the protocol enum's names, by value */
-static const struct name16 proto_names[16] __attribute__((aligned(8))) = {
-	{ "?", 1 }, { "tcp", 3 }, { "udp", 3 }, { "udplite", 7 }, { "raw", 3 },
-	{ "icmp", 4 }, { "sctp", 4 }, { "mptcp", 5 }, { "unix", 4 }, { "netlink", 7 },
-	{ "packet", 6 }, { "vsock", 5 }, { "xdp", 3 }, { "other", 5 },
+static const struct view_name proto_names[16] = {
+	VIEW_NAME("?"), VIEW_NAME("tcp"), VIEW_NAME("udp"),
+	VIEW_NAME("udplite"), VIEW_NAME("raw"), VIEW_NAME("icmp"),
+	VIEW_NAME("sctp"), VIEW_NAME("mptcp"), VIEW_NAME("unix"),
+	VIEW_NAME("netlink"), VIEW_NAME("packet"), VIEW_NAME("vsock"),
+	VIEW_NAME("xdp"), VIEW_NAME("other"),
 };
 /* the socket types, by number */
-static const struct name16 type_names[16] __attribute__((aligned(8))) = {
-	{ "?", 1 }, { "STREAM", 6 }, { "DGRAM", 5 }, { "RAW", 3 }, { "RDM", 3 },
-	{ "SEQPACKET", 9 }, { "DCCP", 4 }, { "?", 1 }, { "?", 1 }, { "?", 1 },
-	{ "PACKET", 6 }, { "?", 1 }, { "?", 1 }, { "?", 1 }, { "?", 1 }, { "?", 1 },
+static const struct view_name type_names[16] = {
+	VIEW_NAME("?"), VIEW_NAME("STREAM"), VIEW_NAME("DGRAM"),
+	VIEW_NAME("RAW"), VIEW_NAME("RDM"), VIEW_NAME("SEQPACKET"),
+	VIEW_NAME("DCCP"), VIEW_NAME("?"), VIEW_NAME("?"), VIEW_NAME("?"),
+	VIEW_NAME("PACKET"), VIEW_NAME("?"), VIEW_NAME("?"), VIEW_NAME("?"),
+	VIEW_NAME("?"), VIEW_NAME("?"),
 };
 /* the families, by family_index() */
-static const struct name16 family_names[8] __attribute__((aligned(8))) = {
-	{ "", 0 }, { "unix", 4 }, { "ipv4", 4 }, { "ipv6", 4 }, { "netlink", 7 },
-	{ "packet", 6 }, { "vsock", 5 }, { "xdp", 3 },
+static const struct view_name family_names[8] = {
+	VIEW_NAME(""), VIEW_NAME("unix"), VIEW_NAME("ipv4"), VIEW_NAME("ipv6"),
+	VIEW_NAME("netlink"), VIEW_NAME("packet"), VIEW_NAME("vsock"),
+	VIEW_NAME("xdp"),
 };
 
 /* The family's index in family_names, 0 for a family without a name. */
@@ -206,8 +203,8 @@ static __always_inline bool sock_facts_match(const struct sock_facts *f)
 {
 	if (!FILTER_ENUM(protocol, f->proto))
 		return false;
-	return net_state_match(state, f->st) ||
-	       (f->listening && net_state_match(state, VIEW_STATE_LISTENING));
+	return FILTER_ENUM(state, f->st) ||
+	       (f->listening && FILTER_ENUM(state, VIEW_STATE_LISTENING));
 }
 
 static __always_inline void print_header(struct seq_file *seq)
@@ -233,7 +230,7 @@ __noinline int row_any(__u32 v)
 }
 
 /* A name: quoted in json, padded to width in the table. */
-static __always_inline __u32 put_name(struct view_buf *b, __u32 n, const struct name16 *name,
+static __always_inline __u32 put_name(struct view_buf *b, __u32 n, const struct view_name *name,
 				      __u32 width)
 {
 	__u32 len = name->len;
@@ -368,43 +365,17 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 	n = view_put_key(b, n, ",\"state\":");
 	if (format == VIEW_FORMAT_JSON)
 		n = view_put_c(b, n, '"');
-	VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[st], 16);
-	n += net_state_lens[st];
+	VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[st].s, sizeof(net_state_names[st]));
+	n += net_state_names[st].len;
 	if (format == VIEW_FORMAT_JSON)
 		n = view_put_c(b, n, '"');
 	else if (format == VIEW_FORMAT_TABLE)
-		n = view_put_fill(b, n, net_state_lens[st], 10);
+		n = view_put_fill(b, n, net_state_names[st].len, 10);
 	n = put_ends(seq, b, n, fi, u, peer, e);
 	if (format != VIEW_FORMAT_TABLE)
 		n = view_put_key(b, n, ",\"inode\":");
 	n = view_put_u(b, n, file->f_inode->i_ino, VIEW_W(10));
 	view_row_end(seq, b, n);
-}
-
-/* The row through printf, without the scratch: empty comm, ends "?". */
-static __always_inline void print_socket_slow(struct seq_file *seq, struct task_struct *task,
-					      __u32 fd, struct file *file,
-					      const struct sock_facts *f, const struct net_ends *e)
-{
-	struct sock *sk = f->sk;
-	__u32 st = f->st >= 1 && f->st <= NET_STATES ? f->st : 0;
-
-	VIEW_PRINTF(seq, "%7d                  %5u %5u %10u %-7s %-7s %-9s %-10s ",
-		    "%d,,%u,%u,%u,%s,%s,%s,%s,",
-		    "{\"pid\":%d,\"comm\":\"\",\"uid\":%u,\"fd\":%u,\"netns\":%u,"
-		    "\"family\":\"%s\",\"protocol\":\"%s\",\"type\":\"%s\",\"state\":\"%s\",",
-		    task->tgid, sk->sk_uid.val, fd, sk->__sk_common.skc_net.net->ns.inum,
-		    family_names[family_index(f->fam) & 7].s, proto_names[f->proto & 15].s,
-		    type_names[f->type & 15].s, net_state_names[st]);
-	/* the ends are not known without the scratch (net.h writes "?") */
-	if (format == VIEW_FORMAT_TABLE)
-		BPF_SEQ_PRINTF(seq, "%-28s %-28s %10lu\n", "?", "?", file->f_inode->i_ino);
-	else if (format == VIEW_FORMAT_CSV)
-		BPF_SEQ_PRINTF(seq, "?,%u,?,%u,%lu\n", e->lport, e->rport, file->f_inode->i_ino);
-	else
-		BPF_SEQ_PRINTF(seq, "\"local_addr\":\"?\",\"local_port\":%u,\"remote_addr\":\"?\","
-			       "\"remote_port\":%u,\"inode\":%lu}\n",
-			       e->lport, e->rport, file->f_inode->i_ino);
 }
 
 SEC("iter/task_file")
@@ -433,16 +404,17 @@ int sockets(struct bpf_iter__task_file *ctx)
 	if (!sock_facts_match(&f))
 		return 0;
 	if (f.fam == AF_INET || f.fam == AF_INET6) {
-		net_ends_read(&e, &f.sk->__sk_common);
+		if (!net_ends_read(&e, &f.sk->__sk_common))
+			return VIEW_RETRY;
 	} else {
 		e.family = f.fam;
 		e.laddr = e.raddr = "";
+		e.buf = view_buf();
+		if (!e.buf)
+			return VIEW_RETRY;
 	}
 	if (!net_ends_match(&e))
 		return 0;
-	if (e.buf || (e.buf = view_buf()))
-		print_socket(seq, e.buf, task, name, ctx->fd, file, &f, &e);
-	else
-		print_socket_slow(seq, task, ctx->fd, file, &f, &e);
+	print_socket(seq, e.buf, task, name, ctx->fd, file, &f, &e);
 	return 0;
 }

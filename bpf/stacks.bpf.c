@@ -32,21 +32,6 @@ VIEW_DOC("each thread's kernel stack, symbolised, like /proc/PID/stack",
 
 const volatile __u32 max_frames = 64;
 
-/*
- * The task's name, for the filter.  Every thread is tested, so this is two
- * 8-byte loads through the task pointer, not view_task_comm()'s helper call
- * (a string copy, byte by byte): a filtered read among 5k tasks takes a third
- * less time (make bench).  The verifier allows loads wider than a char
- * within the comm array; comm is NUL-terminated in the kernel, and the last
- * byte is forced to NUL in case a rename tears it.
- */
-static __always_inline void comm_copy(struct task_struct *t, char *name)
-{
-	*(__u64 *)&name[0] = *(__u64 *)&t->comm[0];
-	*(__u64 *)&name[8] = *(__u64 *)&t->comm[8];
-	name[VIEW_COMM_LEN - 1] = 0;
-}
-
 struct thread {
 	struct seq_file *seq;
 	struct task_struct *task;
@@ -76,7 +61,7 @@ static long print_frame(__u32 i, void *data)
 	struct thread *th = data;
 	struct seq_file *seq = th->seq;
 	struct view_buf *buf = th->buf;
-	bool frame = buf && i < MAX_FRAMES && i < th->n;
+	bool frame = i < MAX_FRAMES && i < th->n;
 
 	if (frame)
 		symbolise(buf, buf->frames[i & (MAX_FRAMES - 1)]);
@@ -109,12 +94,14 @@ int stacks(struct bpf_iter__task *ctx)
 		BPF_SEQ_PRINTF(seq, "pid,tid,comm,depth,frame\n");
 	if (!th.task)
 		return 0;
-	comm_copy(th.task, name);
+	view_task_comm(th.task, name);
 	if (!view_comm_match(name))
 		return 0;
 	th.buf = view_buf();
+	if (!th.buf)
+		return VIEW_RETRY;
 	th.len = view_load(th.buf, name);
-	if (th.buf && max)
+	if (max)
 		th.n = bpf_get_task_stack(th.task, th.buf->frames, max * sizeof(__u64), 0);
 	th.n = th.n > 0 ? (__u64)th.n / sizeof(__u64) : 0;
 

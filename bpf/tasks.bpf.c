@@ -25,14 +25,13 @@
  * Needs kernel 6.7 or later (open-coded task iterator for process CPU time).
  */
 #define VIEW_ROW
+#define VIEW_FACT_PAGE_SHIFT
 #include "view.h"
 
 VIEW_DOC("processes (or threads with threads = yes), like ps",
 	 "pid tid ppid uid state threads rss time start comm");
 
 const volatile bool threads = false;
-
-#define PAGE_KIB	4	/* 4 KiB pages (x86) */
 
 extern int bpf_iter_task_new(struct bpf_iter_task *it, struct task_struct *task,
 			     unsigned int flags) __ksym;
@@ -72,19 +71,7 @@ static __always_inline __u64 rss_kib(struct mm_struct *mm)
 	if (!mm)
 		return 0;
 	return (mm_pages(mm, MM_FILEPAGES) + mm_pages(mm, MM_ANONPAGES) +
-		mm_pages(mm, MM_SHMEMPAGES)) * PAGE_KIB;
-}
-
-/*
- * The task's name: two 8-byte loads through the task pointer, not
- * view_task_comm()'s helper call (as the stacks view does); the last byte is
- * forced to NUL in case a rename tears it.
- */
-static __always_inline void comm_copy(struct task_struct *t, char *name)
-{
-	*(__u64 *)&name[0] = *(__u64 *)&t->comm[0];
-	*(__u64 *)&name[8] = *(__u64 *)&t->comm[8];
-	name[VIEW_COMM_LEN - 1] = 0;
+		mm_pages(mm, MM_SHMEMPAGES)) << (fact_page_shift - 10);
 }
 
 /* Centiseconds, printed as "%llu.%02llu" of cs / 100 and cs % 100. */
@@ -101,22 +88,9 @@ static __always_inline void print_header(struct seq_file *seq)
 		    "");
 }
 
-/* The row through the printf machinery: only without a scratch buffer. */
-static __always_inline void print_task_slow(struct seq_file *seq, int tgid, int pid,
-					    int ppid, __u32 uid, char st, int nthr,
-					    __u64 rss, __u64 time, __u64 start)
-{
-	VIEW_PRINTF(seq,
-		    "%7d %7d %7d %6u %-5c %7d %10llu %7llu.%02llu %7llu.%02llu \n",
-		    "%d,%d,%d,%u,%c,%d,%llu,%llu.%02llu,%llu.%02llu,\n",
-		    "{\"pid\":%d,\"tid\":%d,\"ppid\":%d,\"uid\":%u,\"state\":\"%c\",\"threads\":%d,"
-		    "\"rss\":%llu,\"time\":%llu.%02llu,\"start\":%llu.%02llu,\"comm\":\"\"}\n",
-		    tgid, pid, ppid, uid, st, nthr, rss,
-		    time / 100, time % 100, start / 100, start % 100);
-}
-
-static __always_inline void print_task(struct seq_file *seq, struct task_struct *t,
-				       const char *name)
+/* The row; VIEW_RETRY without the scratch. */
+static __always_inline int print_task(struct seq_file *seq, struct task_struct *t,
+				      const char *name)
 {
 	/* Pointers first, then what they point to, the thread walk last: the
 	 * fields are in a dozen cache lines, which a large read mostly misses. */
@@ -137,12 +111,10 @@ static __always_inline void print_task(struct seq_file *seq, struct task_struct 
 	__u64 time = ns_to_cs(threads ? own : process_runtime(t, dead, own, nthr));
 	__u64 start = ns_to_cs(boot);
 	struct view_buf *b = view_buf();
-	__u32 n = 0;
+	__u32 n;
 
-	if (!b) {
-		print_task_slow(seq, tgid, pid, ppid, uid, st, nthr, rss, time, start);
-		return;
-	}
+	if (!b)
+		return VIEW_RETRY;
 	n = view_put_open(b, "{\"pid\":");
 	n = view_put_s(b, n, tgid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"tid\":");
@@ -168,6 +140,7 @@ static __always_inline void print_task(struct seq_file *seq, struct task_struct 
 	n = view_put_key(b, n, ",\"comm\":");
 	n = view_put_str(seq, b, n, view_load(b, name));
 	view_row_end(seq, b, n);
+	return 0;
 }
 
 SEC("iter/task")
@@ -182,8 +155,6 @@ int tasks(struct bpf_iter__task *ctx)
 		print_header(seq);
 	if (!t || (!threads && t->pid != t->tgid))
 		return 0;
-	comm_copy(t, name);
-	if (view_comm_match(name))
-		print_task(seq, t, name);
-	return 0;
+	view_task_comm(t, name);
+	return view_comm_match(name) ? print_task(seq, t, name) : 0;
 }

@@ -82,10 +82,11 @@ int tcp(struct bpf_iter__tcp *ctx)
 	} else if (st == NET_NEW_SYN_RECV) {
 		st = VIEW_STATE_SYN_RECV;
 	}
-	if (!net_state_match(state, st))
+	if (!FILTER_ENUM(state, st))
 		return 0;
 
-	net_ends_read(&e, skc);
+	if (!net_ends_read(&e, skc))
+		return VIEW_RETRY;
 	if (!net_ends_match(&e))
 		return 0;
 

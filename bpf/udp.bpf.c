@@ -60,9 +60,10 @@ int udp(struct bpf_iter__udp *ctx)
 	if (sk->__sk_common.skc_family != AF_INET && sk->__sk_common.skc_family != AF_INET6)
 		return 0;
 	st = sk->__sk_common.skc_state;
-	if (!net_state_match(state, st))
+	if (!FILTER_ENUM(state, st))
 		return 0;
-	net_ends_read(&e, &sk->__sk_common);
+	if (!net_ends_read(&e, &sk->__sk_common))
+		return VIEW_RETRY;
 	if (!net_ends_match(&e))
 		return 0;
 

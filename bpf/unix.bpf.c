@@ -58,46 +58,6 @@ static __always_inline const char *type_name(int t)
 	return "?";
 }
 
-static __always_inline bool type_match(int t)
-{
-	if (!type[0])
-		return true;
-	for (int i = 0; i < UNIX_TYPES; i++) {
-		if (!type[i])
-			return false;
-		if (type[i] == t)
-			return true;
-	}
-	return false;
-}
-
-/* Whether the name passes the path parameter. */
-static __always_inline bool path_match(struct view_buf *buf, __u32 len)
-{
-	if (!path[0][0])
-		return true;
-	if (!buf)
-		return false;
-	for (int e = 0; e < 4; e++) {
-		if (!path[e][0])
-			return false;
-		for (int i = 0; i < VIEW_STR_MAX; i++) {
-			char p = path[e][i];
-
-			if (p == '*' && (i == VIEW_STR_MAX - 1 || !path[e][i + 1]))
-				return true;
-			if (!p) {
-				if (i == len)
-					return true;
-				break;
-			}
-			if (i >= len || p != buf->str[i])
-				break;
-		}
-	}
-	return false;
-}
-
 static __always_inline void print_header(struct seq_file *seq)
 {
 	VIEW_PRINTF(seq,
@@ -124,16 +84,18 @@ int unix(struct bpf_iter__unix *ctx)
 	sk = &u->sk;
 	t = sk->sk_type;
 	st = sk->__sk_common.skc_state;
-	if (!type_match(t) || !net_state_match(state, st))
+	if (!FILTER_ENUM(type, t) || !FILTER_ENUM(state, st))
 		return 0;
 	buf = view_buf();
+	if (!buf)
+		return VIEW_RETRY;
 	len = net_unix_name(buf, u);
-	if (!path_match(buf, len))
+	if (!FILTER_NAME(path, buf->str))
 		return 0;
 
 	VIEW_PRINTF(seq, "%-9s %-6s %9u %10lu %10lu ", "%s,%s,%u,%lu,%lu,",
 		    "{\"type\":\"%s\",\"state\":\"%s\",\"uid\":%u,\"inode\":%lu,\"peer\":%lu,\"path\":",
-		    type_name(t), net_state_name(st), ctx->uid, net_sock_ino(sk),
+		    type_name(t), net_state(st)->s, ctx->uid, net_sock_ino(sk),
 		    net_sock_ino(u->peer));
 	view_str(seq, buf, len);
 	VIEW_PRINTF(seq, "\n", "\n", "}\n");

@@ -24,6 +24,7 @@
  * path, device and inode of the file underneath.
  */
 #define VIEW_STR_MAX	4096	/* PATH_MAX */
+#define VIEW_FACT_PAGE_SHIFT
 #include "view.h"
 #include <bpf/bpf_core_read.h>
 
@@ -34,7 +35,6 @@ VIEW_DOC("memory mappings of a process (pid = N) or all processes, like /proc/PI
 #define VM_WRITE	0x00000002
 #define VM_EXEC		0x00000004
 #define VM_MAYSHARE	0x00000080
-#define PAGE_SHIFT	12
 #define MINORBITS	20
 #define MINORMASK	((1U << MINORBITS) - 1)
 #define ANON_NAME_LEN	96	/* ANON_VMA_NAME_MAX_LEN (80) and a NUL */
@@ -106,20 +106,23 @@ static __always_inline void print_header(struct seq_file *seq)
 		    "");
 }
 
-static __always_inline void print_vma(struct seq_file *seq, struct task_struct *task,
-				      struct vm_area_struct *vma)
+/* The row; VIEW_RETRY without the scratch. */
+static __always_inline int print_vma(struct seq_file *seq, struct task_struct *task,
+				     struct vm_area_struct *vma)
 {
 	struct view_buf *buf = view_buf();
 	unsigned long flags = vma->vm_flags, ino = 0;
 	__u64 offset = 0;
 	__u32 dev = 0;
 
+	if (!buf)
+		return VIEW_RETRY;
 	if (vma->vm_file) {
 		struct inode *inode = vma->vm_file->f_inode;
 
 		dev = inode->i_sb->s_dev;
 		ino = inode->i_ino;
-		offset = (__u64)vma->vm_pgoff << PAGE_SHIFT;
+		offset = (__u64)vma->vm_pgoff << fact_page_shift;
 	}
 	VIEW_PRINTF(seq,
 		    "%7d %012lx %012lx %c%c%c%c  %08llx %02x:%02x %10lu ",
@@ -130,8 +133,9 @@ static __always_inline void print_vma(struct seq_file *seq, struct task_struct *
 		    flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
 		    flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
 		    offset, dev >> MINORBITS, dev & MINORMASK, ino);
-	view_str(seq, buf, buf ? load_path(buf, vma) : 0);
+	view_str(seq, buf, load_path(buf, vma));
 	VIEW_PRINTF(seq, "\n", "\n", "}\n");
+	return 0;
 }
 
 SEC("iter/task_vma")
@@ -148,7 +152,5 @@ int vmas(struct bpf_iter__task_vma *ctx)
 	if (!task || !vma)
 		return 0;
 	view_task_comm(task, name);
-	if (view_comm_match(name))
-		print_vma(seq, task, vma);
-	return 0;
+	return view_comm_match(name) ? print_vma(seq, task, vma) : 0;
 }

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "builtin.h"
+#include "builtin_facts.h"
 #include "loader.h"
 #include "log.h"
 #include "maplayout.h"
@@ -446,6 +447,8 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 	rc = resolve_link(v, vp, err, errlen);
 	if (!rc && vp->map_fd >= 0)
 		rc = set_map_layout(v, vp, err, errlen);
+	if (!rc)
+		rc = builtin_facts_give(v, vp->obj, err, errlen);
 	if (!rc)
 		rc = set_params(v, vp, err, errlen);
 	if (!rc)
