@@ -9,6 +9,7 @@
  *     enum view_state (ESTAB = TCP_ESTABLISHED ... CLOSING = TCP_CLOSING),
  *     net_state() (its name), and FILTER_ENUM() over a program's
  *     `const volatile enum view_state state[NET_STATES]`;
+ *   - net_sock_type(): the name of a socket type (STREAM, DGRAM, ...);
  *   - net_sock_ino(): the inode number of a socket (socket:[INODE]);
  *   - with NET_UNIX_NAME defined before including, net_unix_name(): the
  *     bound name of a unix socket as text (VIEW_STR_MAX is then 128);
@@ -106,6 +107,20 @@ static const struct view_name net_state_names[NET_STATES + 1] = {
 static __always_inline const struct view_name *net_state(int st)
 {
 	return &net_state_names[st >= 1 && st <= NET_STATES ? st : 0];
+}
+
+/* The socket types (SOCK_STREAM ...), as ss names them. */
+static const struct view_name net_sock_types[16] = {
+	VIEW_NAME("?"), VIEW_NAME("STREAM"), VIEW_NAME("DGRAM"),
+	VIEW_NAME("RAW"), VIEW_NAME("RDM"), VIEW_NAME("SEQPACKET"),
+	VIEW_NAME("DCCP"), VIEW_NAME("?"), VIEW_NAME("?"), VIEW_NAME("?"),
+	VIEW_NAME("PACKET"), VIEW_NAME("?"), VIEW_NAME("?"), VIEW_NAME("?"),
+	VIEW_NAME("?"), VIEW_NAME("?"),
+};
+
+static __always_inline const struct view_name *net_sock_type(int t)
+{
+	return &net_sock_types[t & 15];
 }
 
 /*

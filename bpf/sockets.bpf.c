@@ -107,14 +107,6 @@ static const struct view_name proto_names[16] = {
 	VIEW_NAME("netlink"), VIEW_NAME("packet"), VIEW_NAME("vsock"),
 	VIEW_NAME("xdp"), VIEW_NAME("other"),
 };
-/* the socket types, by number */
-static const struct view_name type_names[16] = {
-	VIEW_NAME("?"), VIEW_NAME("STREAM"), VIEW_NAME("DGRAM"),
-	VIEW_NAME("RAW"), VIEW_NAME("RDM"), VIEW_NAME("SEQPACKET"),
-	VIEW_NAME("DCCP"), VIEW_NAME("?"), VIEW_NAME("?"), VIEW_NAME("?"),
-	VIEW_NAME("PACKET"), VIEW_NAME("?"), VIEW_NAME("?"), VIEW_NAME("?"),
-	VIEW_NAME("?"), VIEW_NAME("?"),
-};
 /* the families, by family_index() */
 static const struct view_name family_names[8] = {
 	VIEW_NAME(""), VIEW_NAME("unix"), VIEW_NAME("ipv4"), VIEW_NAME("ipv6"),
@@ -361,7 +353,7 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 	n = view_put_key(b, n, ",\"protocol\":");
 	n = put_name(b, n, &proto_names[pi], 7);
 	n = view_put_key(b, n, ",\"type\":");
-	n = put_name(b, n, &type_names[ti], 9);
+	n = put_name(b, n, net_sock_type(ti), 9);
 	n = view_put_key(b, n, ",\"state\":");
 	if (format == VIEW_FORMAT_JSON)
 		n = view_put_c(b, n, '"');

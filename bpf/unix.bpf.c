@@ -48,16 +48,6 @@ const volatile enum view_unix_type type[UNIX_TYPES] = {};
 const volatile enum view_state state[NET_STATES] = {};
 const volatile char path[4][VIEW_STR_MAX] = {};
 
-static __always_inline const char *type_name(int t)
-{
-	switch (t) {
-	case VIEW_UNIX_STREAM:		return "STREAM";
-	case VIEW_UNIX_DGRAM:		return "DGRAM";
-	case VIEW_UNIX_SEQPACKET:	return "SEQPACKET";
-	}
-	return "?";
-}
-
 static __always_inline void print_header(struct seq_file *seq)
 {
 	VIEW_PRINTF(seq,
@@ -95,7 +85,7 @@ int unix(struct bpf_iter__unix *ctx)
 
 	VIEW_PRINTF(seq, "%-9s %-6s %9u %10lu %10lu ", "%s,%s,%u,%lu,%lu,",
 		    "{\"type\":\"%s\",\"state\":\"%s\",\"uid\":%u,\"inode\":%lu,\"peer\":%lu,\"path\":",
-		    type_name(t), net_state(st)->s, ctx->uid, net_sock_ino(sk),
+		    net_sock_type(t)->s, net_state(st)->s, ctx->uid, net_sock_ino(sk),
 		    net_sock_ino(u->peer));
 	view_str(seq, buf, len);
 	VIEW_PRINTF(seq, "\n", "\n", "}\n");
