@@ -225,6 +225,27 @@ static void test_empty_dir_of_a_wanted_view_is_not_foreign(void **state)
 	assert_step(1, STEP_FOREIGN, "other", 0, -1, 1);
 }
 
+/* A directory bpfviews does not trust (someone else's) blocks every view
+ * that would be pinned in it, and stays foreign itself. */
+static void test_refused_dir_blocks_the_views_in_it(void **state)
+{
+	struct pin *d;
+
+	(void)state;
+	want("web/tasks");
+	want("web/deep/files");
+	want("webx");
+	d = pin("web", PIN_FOREIGN);
+	d->is_dir = d->refused = true;
+	d->what = "directory not owned by root";
+	run(0);
+	assert_int_equal(plan.n, 4);
+	assert_step(0, STEP_BLOCKED, "web/tasks", 0, 0, 0);
+	assert_step(1, STEP_BLOCKED, "web/deep/files", 0, 1, 0);
+	assert_step(2, STEP_CREATE, "webx", 0, 2, -1);
+	assert_step(3, STEP_FOREIGN, "web", 0, -1, 0);
+}
+
 static void test_mode_only_fixes_attrs(void **state)
 {
 	(void)state;
@@ -555,6 +576,7 @@ int main(void)
 		T(test_link_tid_changed),
 		T(test_link_cgroup_changed),
 		T(test_empty_dir_of_a_wanted_view_is_not_foreign),
+		T(test_refused_dir_blocks_the_views_in_it),
 		T(test_link_order_and_map_changed),
 		T(test_mode_only_fixes_attrs),
 		T(test_uid_only_fixes_attrs),
