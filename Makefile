@@ -103,7 +103,6 @@ $(O)/src/%.o: src/%.c
 # Made anew: ar would keep the member of a source file since removed.
 $(O)/libbpfviews.a: $(LIB_OBJS)
 	rm -f $@
-	rm -f $@
 	$(AR) rcs $@ $^
 
 $(O)/bpfviews: $(O)/src/main.o $(O)/libbpfviews.a
