@@ -17,6 +17,10 @@ load helpers
 #                   and v6 bound, a connected udp v6 pair, unix stream
 #                   listener with a connection, a bound unix dgram socket
 #                   with a connected client, an abstract unix listener
+#   kinds DIR TAG:  netlink, raw v4 and v6, packet, ping, udplite and mptcp
+#                   sockets, and DIR/kinds: the row of each as the view
+#                   should show it (pid, fd, inode from fstat, family,
+#                   protocol, type, state, local port)
 #   client DIR TAG OTHER: as nobody: a tcp connection to the server's v4
 #                   listener, a unix connection to its stream listener
 #                   (neither accepted); then it moves to namespace OTHER
@@ -78,6 +82,28 @@ elif mode == "client":
     os.close(ns)
     os.seteuid(65534)
     sock(AF_INET, SOCK_DGRAM).bind(("127.0.0.1", 4007))
+elif mode == "kinds":
+    # the other kinds, each with the row the view should give it
+    import json
+    rows = []
+    for fam, typ, proto, bind, want in (
+            (socket.AF_NETLINK, socket.SOCK_RAW, 0, (0, 0), "netlink netlink RAW UNCONN 0"),
+            (AF_INET, socket.SOCK_RAW, 1, None, "ipv4 raw RAW UNCONN 1"),
+            (AF_INET6, socket.SOCK_RAW, 58, None, "ipv6 raw RAW UNCONN 58"),
+            (socket.AF_PACKET, socket.SOCK_RAW, 0, None, "packet packet RAW UNCONN 0"),
+            (AF_INET, SOCK_DGRAM, 1, None, "ipv4 icmp DGRAM UNCONN 0"),
+            (AF_INET, SOCK_DGRAM, 136, ("127.0.0.1", 4008), "ipv4 udplite DGRAM UNCONN 4008"),
+            (AF_INET, SOCK_STREAM, 262, ("127.0.0.1", 4009), "ipv4 mptcp STREAM LISTEN 4009")):
+        s = socket.socket(fam, typ, proto)
+        keep.append(s)
+        if bind:
+            s.bind(bind)
+        if typ == SOCK_STREAM:
+            s.listen(1)
+        rows.append([str(os.getpid()), str(s.fileno()), str(os.fstat(s.fileno()).st_ino)] +
+                    want.split())
+    with open(d + "/kinds", "w") as f:
+        f.write("\n".join(sorted(json.dumps(r) for r in rows)) + "\n")
 else:
     sys.exit("unknown mode " + mode)
 
@@ -432,4 +458,25 @@ LISTENING='r["state"] == "LISTEN" or (r["protocol"] == "udp" and r["state"] == "
 	rd net/listening > "$WORK/listening"
 	same net/listening "$(sk oracle "$NSA,$NSB" "$HPIDS" --where "$LISTENING")" \
 		"$(sk view table "$WORK/listening" "$HPIDS")"
+}
+
+@test "sockets: netlink, raw, packet, ping, udplite and mptcp sockets: family, protocol, type, state and local port" {
+	# ping sockets: for root in this namespace
+	ip netns exec "$NSB" sysctl -qw net.ipv4.ping_group_range="0 0"
+	holder "$NSB" bvsb-kinds kinds
+	{
+		views3 kinds "pid = $LAST_PID"
+		views3 rare 'protocol = raw, icmp, netlink, packet, udplite, mptcp'
+		views3 listening 'state = listening'
+	} | manifest s.conf
+	bv apply
+
+	local cols=pid,fd,inode,family,protocol,type,state,local_port expected
+	expected=$(cat "$WORK/kinds")
+	[ "$(echo "$expected" | wc -l)" -eq 7 ]
+	check3 kinds "$expected" --cols "$cols"
+	check3 rare "$expected" --cols "$cols"
+	# listening: the udplite socket and the mptcp listener of these
+	expected=$(grep -e udplite -e mptcp "$WORK/kinds")
+	check3 listening "$expected" --cols "$cols" --where "r['pid'] == '$LAST_PID'"
 }
