@@ -16,6 +16,8 @@
  * A view may define before including:
  *   VIEW_STR_MAX     size of the string scratch, a power of 2 (default: a comm)
  *   VIEW_BUF_EXTRA   member declarations added to its scratch (struct view_buf)
+ *   VIEW_NUL_SPLITS  json: a NUL in a string separates two strings of a list
+ *                    ("a\0b" is written "a","b"; the view adds the brackets)
  */
 #ifndef BPFVIEWS_VIEW_H
 #define BPFVIEWS_VIEW_H
@@ -357,6 +359,13 @@ static __always_inline __u32 view_json_char(struct view_emit *e, char *out,
 		e->cont--;	/* rest of a valid UTF-8 character */
 	} else if (c == '"' || c == '\\') {
 		out[n++] = '\\';
+#ifdef VIEW_NUL_SPLITS
+	} else if (!c) {	/* end this string of the list, start the next */
+		out[n] = '"';
+		out[n + 1] = ',';
+		out[n + 2] = '"';
+		return n + 3;
+#endif
 	} else if (c < 0x20) {
 		return view_uescape(out, n, '0', '0', view_hex(c >> 4), view_hex(c & 0xf));
 	} else if (c >= 0x80) {
