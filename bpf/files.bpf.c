@@ -5,7 +5,7 @@
  * Parameters: format and comm (see view.h).
  *
  * Columns:
- *   pid   process id (tgid)
+ *   pid   process id (tgid), as the reader's pid namespace numbers it
  *   comm  the process's name (a 16-column field in table format)
  *   fd    descriptor number
  *   type  REG DIR CHR BLK FIFO SOCK LNK, anon for anonymous inodes
@@ -20,6 +20,7 @@
 #define VIEW_STR_MAX	4096	/* PATH_MAX */
 #define VIEW_ROW
 #include "view.h"
+#include "task_ns.h"
 
 VIEW_DOC("each open file descriptor, like lsof or ls -l /proc/PID/fd",
 	 "pid comm fd type name");
@@ -88,14 +89,14 @@ static __always_inline __u32 put_type(struct view_buf *b, __u32 n, struct file *
 
 /* The row, staged in the reader's scratch b. */
 static __always_inline void print_file(struct seq_file *seq, struct view_buf *b,
-				       struct task_struct *task, const char *name,
+				       int pid, const char *name,
 				       __u32 fd, struct file *file)
 {
 	__u32 n, start;
 	long len;
 
 	n = view_put_open(b, "{\"pid\":");
-	n = view_put_s(b, n, task->tgid, VIEW_W(7));
+	n = view_put_s(b, n, pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
 	start = n;
 	n = view_put_str(seq, b, n, view_load(b, name));
@@ -121,6 +122,7 @@ int files(struct bpf_iter__task_file *ctx)
 	struct file *file = ctx->file;
 	char name[VIEW_COMM_LEN];
 	struct view_buf *buf;
+	struct task_ids ids;
 
 	view_keep_alive(ctx->meta, file);
 	if (view_header_due(ctx->meta, file))
@@ -128,11 +130,11 @@ int files(struct bpf_iter__task_file *ctx)
 	if (!task || !file)
 		return 0;
 	view_task_comm(task, name);
-	if (!view_comm_match(name))
+	if (!view_comm_match(name) || !task_ids_now(task, &ids))
 		return 0;
 	buf = view_buf();
 	if (!buf)
 		return VIEW_RETRY;
-	print_file(seq, buf, task, name, ctx->fd, file);
+	print_file(seq, buf, ids.pid, name, ctx->fd, file);
 	return 0;
 }

@@ -31,7 +31,7 @@
  * All given filters must pass.
  *
  * Columns:
- *   pid          process id (tgid), as the host numbers it
+ *   pid          process id (tgid), as the reader's pid namespace numbers it
  *   comm         the process's name
  *   uid          the socket's owner uid (as ss -e shows it: the creator's
  *                fsuid, not necessarily the holder's)
@@ -67,6 +67,7 @@
 #define NET_UNIX_NAME
 #define NET_TASK_COMM
 #include "net.h"
+#include "task_ns.h"
 
 VIEW_DOC("every process's sockets in every network namespace, like ss -anp and lsof -i",
 	 "pid comm uid fd netns family protocol type state local_addr local_port "
@@ -314,7 +315,7 @@ static __always_inline __u32 put_ends(struct seq_file *seq, struct view_buf *b, 
  * that they all walk one row in the verifier.
  */
 static __always_inline void print_socket(struct seq_file *seq, struct view_buf *b,
-					 struct task_struct *task, const char *name, __u32 fd,
+					 int pid, const char *name, __u32 fd,
 					 struct file *file, const struct sock_facts *f,
 					 const struct net_ends *e)
 {
@@ -334,7 +335,7 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 	if (u && u->peer)
 		peer = bpf_skc_to_unix_sock(u->peer);
 	n = view_put_open(b, "{\"pid\":");
-	n = view_put_s(b, n, task->tgid, VIEW_W(7));
+	n = view_put_s(b, n, pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
 	start = n;
 	/* a task name is at most 15 bytes: the verifier walks no longer ones */
@@ -380,6 +381,7 @@ int sockets(struct bpf_iter__task_file *ctx)
 	struct sock_facts f = {};
 	struct net_ends e = {};
 	struct socket *sock;
+	struct task_ids ids;
 
 	view_keep_alive(ctx->meta, file);
 	if (view_header_due(ctx->meta, file))
@@ -390,7 +392,7 @@ int sockets(struct bpf_iter__task_file *ctx)
 	if (!sock)
 		return 0;
 	view_task_comm(task, name);
-	if (!view_comm_match(name))
+	if (!view_comm_match(name) || !task_ids_now(task, &ids))
 		return 0;
 	sock_facts_read(&f, sock);
 	if (!sock_facts_match(&f))
@@ -407,6 +409,6 @@ int sockets(struct bpf_iter__task_file *ctx)
 	}
 	if (!net_ends_match(&e))
 		return 0;
-	print_socket(seq, e.buf, task, name, ctx->fd, file, &f, &e);
+	print_socket(seq, e.buf, ids.pid, name, ctx->fd, file, &f, &e);
 	return 0;
 }

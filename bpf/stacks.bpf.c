@@ -26,6 +26,7 @@
 	__u64 frames[MAX_FRAMES];	/* bpf_get_task_stack() */	\
 	char sym[SYM_MAX];		/* a frame, symbolised */
 #include "view.h"
+#include "task_ns.h"
 
 VIEW_DOC("each thread's kernel stack, symbolised, like /proc/PID/stack",
 	 "pid tid comm depth frame");
@@ -35,6 +36,7 @@ const volatile __u32 max_frames = 64;
 struct thread {
 	struct seq_file *seq;
 	struct task_struct *task;
+	struct task_ids ids;	/* as the reader's pid namespace numbers them */
 	struct view_buf *buf;	/* the comm in buf->str, the stack in buf->frames */
 	__u32 len;		/* of the comm */
 	long n;			/* frames */
@@ -71,7 +73,7 @@ static long print_frame(__u32 i, void *data)
 		return 0;
 	}
 	VIEW_PRINTF(seq, "", "%d,%d,", "{\"pid\":%d,\"tid\":%d,\"comm\":",
-		    th->task->tgid, th->task->pid);
+		    th->ids.pid, th->ids.tid);
 	view_str(seq, buf, th->len);
 	if (frame)	/* symbols need no escaping: no quotes, commas or controls */
 		VIEW_PRINTF(seq, "", ",%u,%s\n", ",\"depth\":%u,\"frame\":\"%s\"}\n",
@@ -95,7 +97,7 @@ int stacks(struct bpf_iter__task *ctx)
 	if (!th.task)
 		return 0;
 	view_task_comm(th.task, name);
-	if (!view_comm_match(name))
+	if (!view_comm_match(name) || !task_ids_now(th.task, &th.ids))
 		return 0;
 	th.buf = view_buf();
 	if (!th.buf)
@@ -106,7 +108,7 @@ int stacks(struct bpf_iter__task *ctx)
 	th.n = th.n > 0 ? (__u64)th.n / sizeof(__u64) : 0;
 
 	if (format == VIEW_FORMAT_TABLE) {
-		BPF_SEQ_PRINTF(seq, "pid %d tid %d comm ", th.task->tgid, th.task->pid);
+		BPF_SEQ_PRINTF(seq, "pid %d tid %d comm ", th.ids.pid, th.ids.tid);
 		view_str(seq, th.buf, th.len);
 		BPF_SEQ_PRINTF(seq, "\n");
 	}

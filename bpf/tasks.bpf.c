@@ -7,9 +7,11 @@
  *                  true: one row per thread
  *
  * Columns:
- *   pid      process id (tgid), in the initial pid namespace
+ *   pid      process id (tgid)
  *   tid      thread id (equals pid for a process row)
  *   ppid     pid of the parent process (real_parent), 0 for none
+ *   (the ids as the reader's pid namespace numbers them, see task_ns.h:
+ *   a parent outside it is 0)
  *   uid      effective uid
  *   state    one letter as in /proc/PID/stat: R S D T t X Z P I
  *   threads  threads in the process
@@ -27,6 +29,7 @@
 #define VIEW_ROW
 #define VIEW_FACT_PAGE_SHIFT
 #include "view.h"
+#include "task_ns.h"
 
 VIEW_DOC("processes (or threads with threads = yes), like ps",
 	 "pid tid ppid uid state threads rss time start comm");
@@ -90,24 +93,19 @@ static __always_inline void print_header(struct seq_file *seq)
 
 /* The row; VIEW_RETRY without the scratch. */
 static __always_inline int print_task(struct seq_file *seq, struct task_struct *t,
-				      const char *name)
+				      const struct task_ids *ids, const char *name)
 {
 	/* Pointers first, then what they point to, the thread walk last: the
 	 * fields are in a dozen cache lines, which a large read mostly misses. */
-	struct task_struct *parent = t->real_parent;
-	struct pid *tpid = t->thread_pid;
 	const struct cred *cred = t->cred;
 	struct signal_struct *sig = t->signal;
 	struct mm_struct *mm = t->mm;
 	__u64 boot = t->start_boottime, own = t->se.sum_exec_runtime;
-	int tgid = t->tgid, pid = t->pid;
 	char st = view_task_state(t);
-	int ptgid = parent->tgid;
 	__u32 uid = cred->euid.val;
 	int nthr = sig->nr_threads;
 	__u64 dead = threads ? 0 : sig->sum_sched_runtime;	/* another line */
 	__u64 rss = rss_kib(mm);
-	int ppid = tpid ? ptgid : 0;
 	__u64 time = ns_to_cs(threads ? own : process_runtime(t, dead, own, nthr));
 	__u64 start = ns_to_cs(boot);
 	struct view_buf *b = view_buf();
@@ -116,11 +114,11 @@ static __always_inline int print_task(struct seq_file *seq, struct task_struct *
 	if (!b)
 		return VIEW_RETRY;
 	n = view_put_open(b, "{\"pid\":");
-	n = view_put_s(b, n, tgid, VIEW_W(7));
+	n = view_put_s(b, n, ids->pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"tid\":");
-	n = view_put_s(b, n, pid, VIEW_W(7));
+	n = view_put_s(b, n, ids->tid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"ppid\":");
-	n = view_put_s(b, n, ppid, VIEW_W(7));
+	n = view_put_s(b, n, ids->ppid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"uid\":");
 	n = view_put_u(b, n, uid, VIEW_W(6));
 	n = view_put_key(b, n, ",\"state\":\"");
@@ -149,6 +147,7 @@ int tasks(struct bpf_iter__task *ctx)
 	struct seq_file *seq = ctx->meta->seq;
 	struct task_struct *t = ctx->task;
 	char name[VIEW_COMM_LEN];
+	struct task_ids ids;
 
 	view_keep_alive(ctx->meta, t);
 	if (view_header_due(ctx->meta, t))
@@ -156,5 +155,7 @@ int tasks(struct bpf_iter__task *ctx)
 	if (!t || (!threads && t->pid != t->tgid))
 		return 0;
 	view_task_comm(t, name);
-	return view_comm_match(name) ? print_task(seq, t, name) : 0;
+	if (!view_comm_match(name) || !task_ids_now(t, &ids))
+		return 0;
+	return print_task(seq, t, &ids, name);
 }

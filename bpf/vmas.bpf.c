@@ -8,7 +8,7 @@
  * Parameters: format and comm (see view.h).
  *
  * Columns (hex where /proc/PID/maps has hex):
- *   pid     process id (tgid)
+ *   pid     process id (tgid), as the reader's pid namespace numbers it
  *   start   first address of the mapping, hex
  *   end     address after its end, hex
  *   perms   r w x and p (private) or s (shared), '-' for a missing one
@@ -26,6 +26,7 @@
 #define VIEW_STR_MAX	4096	/* PATH_MAX */
 #define VIEW_FACT_PAGE_SHIFT
 #include "view.h"
+#include "task_ns.h"
 #include <bpf/bpf_core_read.h>
 
 VIEW_DOC("memory mappings of a process (pid = N) or all processes, like /proc/PID/maps",
@@ -107,7 +108,7 @@ static __always_inline void print_header(struct seq_file *seq)
 }
 
 /* The row; VIEW_RETRY without the scratch. */
-static __always_inline int print_vma(struct seq_file *seq, struct task_struct *task,
+static __always_inline int print_vma(struct seq_file *seq, int pid,
 				     struct vm_area_struct *vma)
 {
 	struct view_buf *buf = view_buf();
@@ -129,7 +130,7 @@ static __always_inline int print_vma(struct seq_file *seq, struct task_struct *t
 		    "%d,%08lx,%08lx,%c%c%c%c,%08llx,%02x:%02x,%lu,",
 		    "{\"pid\":%d,\"start\":\"%08lx\",\"end\":\"%08lx\",\"perms\":\"%c%c%c%c\","
 		    "\"offset\":\"%08llx\",\"dev\":\"%02x:%02x\",\"inode\":%lu,\"path\":",
-		    task->tgid, vma->vm_start, vma->vm_end,
+		    pid, vma->vm_start, vma->vm_end,
 		    flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
 		    flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
 		    offset, dev >> MINORBITS, dev & MINORMASK, ino);
@@ -145,6 +146,7 @@ int vmas(struct bpf_iter__task_vma *ctx)
 	struct task_struct *task = ctx->task;
 	struct vm_area_struct *vma = ctx->vma;
 	char name[VIEW_COMM_LEN];
+	struct task_ids ids;
 
 	view_keep_alive(ctx->meta, vma);
 	if (view_header_due(ctx->meta, vma))
@@ -152,5 +154,7 @@ int vmas(struct bpf_iter__task_vma *ctx)
 	if (!task || !vma)
 		return 0;
 	view_task_comm(task, name);
-	return view_comm_match(name) ? print_vma(seq, task, vma) : 0;
+	if (!view_comm_match(name) || !task_ids_now(task, &ids))
+		return 0;
+	return print_vma(seq, ids.pid, vma);
 }

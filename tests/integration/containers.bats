@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# Kernel tests of the task views as a container sees them: ids in the
+# reader's pid namespace (read inside `unshare -p -f --mount-proc`, checked
+# against ps run there).  Only the test's own processes are compared.
+
+load helpers
+
+setup() {
+	setup_view_root
+}
+
+teardown() {
+	teardown_view_root
+}
+
+# ---------------------------------------------------------------------------
+# Run inside a new pid namespace (as its pid 1) with D and ROOT set: starts
+# processes (a sleep, a shell with two sleeps, a python with two more threads
+# and a tcp listener), waits until they are all there, then writes ps's and
+# the views' output to $D: tasks.ps.raw and threads.ps.raw (oracles),
+# NAME.raw (the views).
+# ---------------------------------------------------------------------------
+INSIDE=$(cat <<'EOF'
+set -e
+sleep 1000 &
+bash -c 'sleep 1000 & sleep 1000 & wait' &
+python3 -c '
+import socket, threading, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+for _ in range(2):
+    threading.Thread(target=time.sleep, args=(1000,), daemon=True).start()
+time.sleep(1000)' &
+PY=$!
+for _ in $(seq 100); do
+	[ "$(ls /proc/$PY/task | wc -l)" = 3 ] && [ "$(pgrep -c -x sleep)" = 3 ] && break
+	sleep 0.1
+done
+cat "$ROOT/tasks" > "$D/tasks.raw"
+cat "$ROOT/threads" > "$D/threads.raw"
+cat "$ROOT/stacks" > "$D/stacks.raw"
+cat "$ROOT/files" > "$D/files.raw"
+bash -c 'echo $$ > "$D/vmas.reader"; exec cat "$ROOT/vmas"' > "$D/vmas.raw"
+cat "$ROOT/sockets" > "$D/sockets.raw"
+ps -eo pid=,ppid=,comm= > "$D/tasks.ps.raw"
+ps -eLo pid=,tid=,comm= > "$D/threads.ps.raw"
+echo "$PY" > "$D/python.pid"
+EOF
+)
+
+# in_pid_ns: runs INSIDE in a new pid namespace, its files in $D.
+in_pid_ns() {
+	D=$BATS_TEST_TMPDIR/ns
+	mkdir -p "$D"
+	D=$D ROOT=$ROOT unshare -p -f --mount-proc bash -c "$INSIDE"
+	# the oracles, without the readers (ps, cat: each side has its own)
+	awk '$3 != "ps" { print $1, $2, $3 }' "$D/tasks.ps.raw" | sort > "$D/tasks.ps"
+	awk '$3 != "ps" { print $1, $2, $3 }' "$D/threads.ps.raw" | sort > "$D/threads.ps"
+	awk '{ print $1 }' "$D/tasks.ps" > "$D/pids.ps"
+}
+
+@test "pid namespace: tasks, threads, stacks, files, vmas and sockets number tasks as ps inside does" {
+	manifest ns.conf <<-EOF
+	[tasks]
+	program = tasks
+	format = csv
+	[threads]
+	program = tasks
+	format = csv
+	threads = yes
+	[stacks]
+	program = stacks
+	format = csv
+	[files]
+	program = files
+	format = csv
+	[vmas]
+	program = vmas
+	format = csv
+	[sockets]
+	program = sockets
+	format = csv
+	protocol = tcp
+	EOF
+	bv apply
+	in_pid_ns
+	# csv: pid,tid,ppid,uid,state,threads,rss,time,start,comm
+	same "tasks pid ppid comm" "$(cat "$D/tasks.ps")" \
+		"$(awk -F, 'NR > 1 && $10 != "cat" { print $1, $3, $10 }' "$D/tasks.raw" | sort)"
+	same "threads pid tid comm" "$(cat "$D/threads.ps")" \
+		"$(awk -F, 'NR > 1 && $10 != "cat" { print $1, $2, $10 }' "$D/threads.raw" | sort)"
+	# pid,tid,comm,depth,frame
+	same "stacks pid tid comm" "$(cat "$D/threads.ps")" \
+		"$(awk -F, 'NR > 1 && $3 != "cat" { print $1, $2, $3 }' "$D/stacks.raw" | sort -u)"
+	# pid,comm,fd,type,name: every process has descriptors
+	same "files pids" "$(cat "$D/pids.ps")" \
+		"$(awk -F, 'NR > 1 && $2 != "cat" { print $1 }' "$D/files.raw" | sort -u)"
+	# pid,start,...: no comm, so its reader by its pid
+	same "vmas pids" "$(cat "$D/pids.ps")" \
+		"$(awk -F, -v r="$(cat "$D/vmas.reader")" 'NR > 1 && $1 != r { print $1 }' "$D/vmas.raw" | sort -u)"
+	# pid,comm,...: the python's listener, under its pid in the namespace
+	same "sockets pid comm" "$(cat "$D/python.pid") python3" \
+		"$(awk -F, 'NR > 1 { print $1, $2 }' "$D/sockets.raw")"
+	# the namespace's init has its parent outside: 0, as in ps
+	grep -qx '1 0 bash' "$D/tasks.ps"
+}
