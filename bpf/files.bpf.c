@@ -130,7 +130,7 @@ int files(struct bpf_iter__task_file *ctx)
 	if (!task || !file)
 		return 0;
 	view_task_comm(task, name);
-	if (!view_comm_match(name) || !task_ids_now(task, &ids))
+	if (!view_comm_match(name) || !task_shown(task, &ids))
 		return 0;
 	buf = view_buf();
 	if (!buf)

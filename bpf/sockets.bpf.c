@@ -392,7 +392,7 @@ int sockets(struct bpf_iter__task_file *ctx)
 	if (!sock)
 		return 0;
 	view_task_comm(task, name);
-	if (!view_comm_match(name) || !task_ids_now(task, &ids))
+	if (!view_comm_match(name) || !task_shown(task, &ids))
 		return 0;
 	sock_facts_read(&f, sock);
 	if (!sock_facts_match(&f))

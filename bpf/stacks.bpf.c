@@ -97,7 +97,7 @@ int stacks(struct bpf_iter__task *ctx)
 	if (!th.task)
 		return 0;
 	view_task_comm(th.task, name);
-	if (!view_comm_match(name) || !task_ids_now(th.task, &th.ids))
+	if (!view_comm_match(name) || !task_shown(th.task, &th.ids))
 		return 0;
 	th.buf = view_buf();
 	if (!th.buf)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * task_ns.h - what the views of tasks share about the reader: the numbers
- * of a task in the reader's pid namespace.  Include it after view.h.
+ * task_ns.h - what the views of tasks share: the numbers of a task in the
+ * reader's pid namespace and the cgroup filter.  Include it after view.h;
+ * a view calls task_shown() for each task it would show.
  *
  * The reader is the task that reads the view (the current task while the
  * iterator runs).  The kernel's task iterators (task, task_file, task_vma)
@@ -90,11 +91,59 @@ static __always_inline bool task_ids(const struct task_ns *r, struct task_struct
 	return ids->pid && ids->tid;
 }
 
-/* The ids of t for the current reader. */
-static __always_inline bool task_ids_now(struct task_struct *t, struct task_ids *ids)
+/*
+ * The cgroup filter: the manifest's cgroup key, which the loader resolves
+ * (src/taskfilter.c) to the cgroup v2 directory's id (its inode number) and
+ * level (0: the root).  Statics, so they are no parameters of their own.
+ * Id 0: every task.
+ */
+static const volatile __u64 task_cgroup_id __attribute__((used)) = 0;
+static const volatile __u32 task_cgroup_level __attribute__((used)) = 0;
+
+/* struct cgroup before Linux 6.2 kept its ancestors' ids. */
+struct cgroup___ids {
+	int level;
+	__u64 ancestor_ids[];
+} __attribute__((preserve_access_index));
+
+/*
+ * Whether t is in the filter's cgroup or below it, as cgroup_is_descendant()
+ * decides for bpf_task_under_cgroup(): its default-hierarchy cgroup's
+ * ancestor at the filter's level is that cgroup.  No kernel function, no
+ * lookup by id per task: two loads and a compare.
+ */
+static __always_inline bool task_in_cgroup(struct task_struct *t)
+{
+	struct cgroup *c, *anc = NULL;
+	__u32 level = task_cgroup_level;
+	__u64 id = 0;
+
+	if (!task_cgroup_id)
+		return true;
+	c = t->cgroups->dfl_cgrp;
+	if (!c || BPF_CORE_READ(c, level) < (int)level)
+		return false;
+	if (bpf_core_field_exists(c->ancestors)) {
+		bpf_core_read(&anc, sizeof(anc), &c->ancestors[level]);
+		id = BPF_CORE_READ(anc, kn, id);
+	} else {
+		bpf_core_read(&id, sizeof(id), &((struct cgroup___ids *)c)->ancestor_ids[level]);
+	}
+	return id == task_cgroup_id;
+}
+
+/*
+ * Whether the view shows t, and its ids for the current reader: t has
+ * numbers in the reader's pid namespace and passes the cgroup filter.
+ * Every task view calls it once per row (or per task), after its own
+ * cheaper filters.
+ */
+static __always_inline bool task_shown(struct task_struct *t, struct task_ids *ids)
 {
 	struct task_ns r;
 
+	if (!task_in_cgroup(t))
+		return false;
 	task_ns_reader(&r);
 	return task_ids(&r, t, ids);
 }

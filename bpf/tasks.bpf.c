@@ -155,7 +155,7 @@ int tasks(struct bpf_iter__task *ctx)
 	if (!t || (!threads && t->pid != t->tgid))
 		return 0;
 	view_task_comm(t, name);
-	if (!view_comm_match(name) || !task_ids_now(t, &ids))
+	if (!view_comm_match(name) || !task_shown(t, &ids))
 		return 0;
 	return print_task(seq, t, &ids, name);
 }

@@ -154,7 +154,7 @@ int vmas(struct bpf_iter__task_vma *ctx)
 	if (!task || !vma)
 		return 0;
 	view_task_comm(task, name);
-	if (!view_comm_match(name) || !task_ids_now(task, &ids))
+	if (!view_comm_match(name) || !task_shown(task, &ids))
 		return 0;
 	return print_vma(seq, ids.pid, vma);
 }

@@ -19,6 +19,7 @@
 #include "maplayout.h"
 #include "objcheck.h"
 #include "params.h"
+#include "taskfilter.h"
 #include "trust.h"
 
 /* ---- libbpf's messages ---- */
@@ -252,8 +253,9 @@ static int misplaced_key(const struct view_conf *v, struct view_prog *vp, char *
 
 	if ((v->pid || v->tid) && !task)
 		key = v->pid ? "pid" : "tid", walks = "task iterators";
-	else if ((v->cgroup || v->order) && !cgroup)
-		key = v->cgroup ? "cgroup" : "order", walks = "the cgroup iterator";
+	else if ((v->cgroup && !cgroup && !task) || (v->order && !cgroup))
+		key = v->order ? "order" : "cgroup", walks = v->order ? "the cgroup iterator" :
+			"the cgroup iterator and task iterators";
 	else if (v->map && !walks_map(vp->target))
 		key = "map", walks = "map element iterators";
 	if (key) {
@@ -336,6 +338,14 @@ static int resolve_link(const struct view_conf *v, struct view_prog *vp, char *e
 	vp->link.tid = v->tid;
 	if (!strcmp(vp->target, "cgroup"))
 		return resolve_cgroup(v, vp, err, errlen);
+	if (v->cgroup) {	/* a task iterator: the program filters */
+		char mount[PATH_MAX];
+
+		rc = task_filter_give(v, vp->obj, cgroup2_mount(mount, sizeof(mount)),
+				      key_line(v, "cgroup"), err, errlen);
+		vp->manifest_error = rc == -EINVAL;
+		return rc;
+	}
 	if (v->map)
 		return resolve_map(v, vp, err, errlen);
 	return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# Kernel tests of the task views as a container sees them: ids in the
+# Kernel tests of the task views as a container host uses them: ids in the
 # reader's pid namespace (read inside `unshare -p -f --mount-proc`, checked
-# against ps run there).  Only the test's own processes are compared.
+# against ps run there) and the cgroup filter (checked against cgroup.procs
+# of cgroups the test makes).  Only the test's own processes are compared.
 
 load helpers
 
@@ -11,6 +12,24 @@ setup() {
 
 teardown() {
 	teardown_view_root
+	# the cgroups, once their processes are gone (teardown_view_root waited)
+	[ -n "${CG_DIR:-}" ] && rmdir "$CG_DIR/child" "$CG_DIR"
+	return 0
+}
+
+# make_cgroups: $CG_DIR, a new cgroup under the cgroup2 mount ($CG_MOUNT), with
+# a cgroup "child"; CG_NAME is its path as /proc/PID/cgroup shows it.
+make_cgroups() {
+	CG_MOUNT=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	[ -n "$CG_MOUNT" ] || skip "no cgroup2 mount"
+	CG_DIR=$(mktemp -d "$CG_MOUNT/bpfviews-test-XXXXXX")
+	mkdir "$CG_DIR/child"
+	CG_NAME=${CG_DIR#"$CG_MOUNT"}
+}
+
+# into CGROUP_DIR: moves the last spawned process there.
+into() {
+	echo "$LAST_PID" > "$1/cgroup.procs"
 }
 
 # ---------------------------------------------------------------------------
@@ -102,4 +121,76 @@ in_pid_ns() {
 		"$(awk -F, 'NR > 1 { print $1, $2 }' "$D/sockets.raw")"
 	# the namespace's init has its parent outside: 0, as in ps
 	grep -qx '1 0 bash' "$D/tasks.ps"
+}
+
+@test "cgroup = PATH or ID: the task views show the tasks of that cgroup and its descendants, as cgroup.procs lists them" {
+	make_cgroups
+	spawn sleep 1000; into "$CG_DIR"
+	spawn sleep 1000; into "$CG_DIR/child"
+	spawn python3 -c '
+import threading, time
+for _ in range(2):
+    threading.Thread(target=time.sleep, args=(1000,), daemon=True).start()
+time.sleep(1000)'
+	py=$LAST_PID
+	for _ in $(seq 100); do [ "$(ls /proc/$py/task | wc -l)" = 3 ] && break; sleep 0.1; done
+	into "$CG_DIR/child"
+	spawn sleep 1000	# outside: in neither
+	manifest cg.conf <<-EOF
+	[tree]
+	program = tasks
+	format = csv
+	cgroup = $CG_NAME
+	[child-threads]
+	program = tasks
+	format = csv
+	threads = yes
+	cgroup = $(stat -c %i "$CG_DIR/child")
+	[child-files]
+	program = files
+	format = csv
+	cgroup = $CG_DIR/child
+	[child-stacks]
+	program = stacks
+	format = csv
+	cgroup = $CG_NAME/child
+	EOF
+	bv apply
+	same "tasks under $CG_NAME (path)" "$(cat "$CG_DIR/cgroup.procs" "$CG_DIR/child/cgroup.procs" | sort)" \
+		"$(rd tree | awk -F, 'NR > 1 { print $1 }' | sort)"
+	same "threads of $CG_NAME/child (id)" "$(sort "$CG_DIR/child/cgroup.threads")" \
+		"$(rd child-threads | awk -F, 'NR > 1 { print $2 }' | sort)"
+	same "files of $CG_NAME/child (mount path)" "$(sort "$CG_DIR/child/cgroup.procs")" \
+		"$(rd child-files | awk -F, 'NR > 1 { print $1 }' | sort -u)"
+	same "stacks of $CG_NAME/child" "$(sort "$CG_DIR/child/cgroup.threads")" \
+		"$(rd child-stacks | awk -F, 'NR > 1 { print $2 }' | sort -u)"
+}
+
+@test "cgroup: a missing cgroup, a directory that is no cgroup and a view that cannot filter are errors at apply" {
+	make_cgroups
+	manifest bad.conf <<-EOF
+	[gone]
+	program = tasks
+	cgroup = $CG_NAME/nonexistent
+	EOF
+	run bv apply
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"bad.conf:3: [gone] cgroup $CG_NAME/nonexistent: no such cgroup"* ]]
+	manifest bad.conf <<-EOF
+	[tmp]
+	program = tasks
+	cgroup = /../../../../tmp
+	EOF
+	run bv apply
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"[tmp] cgroup /../../../../tmp: not a cgroup v2 directory"* ]]
+	manifest bad.conf <<-EOF
+	[net]
+	program = tcp
+	cgroup = $CG_NAME
+	EOF
+	run bv apply
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"[net] cgroup applies to the cgroup iterator and task iterators; 'tcp' walks tcp"* ]]
+	[ ! -e "$ROOT/gone" ] && [ ! -e "$ROOT/tmp" ] && [ ! -e "$ROOT/net" ]
 }
