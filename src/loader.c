@@ -447,7 +447,7 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 	if (!rc)
 		rc = open_object(v, vp, err, errlen);
 	if (!rc)
-		rc = objcheck_pinned_maps(v, vp->obj, err, errlen);
+		rc = objcheck_object(v, vp->obj, err, errlen);
 	if (rc)
 		return rc;
 	vp->prog = pick_program(v, vp->obj, err, errlen);
