@@ -21,6 +21,8 @@
  *                 parsed into a table by inode, then every /proc/PID/fd
  *                 link read (readlinkat) and each socket:[INODE] joined
  *                 with its row, and /proc/PID/comm of the owners
+ *   cmdlines      /proc/PID/comm, cmdline (its first 4096 bytes, as the
+ *                 view) and the exe link (readlinkat) of every process
  *
  * Each returns the rows it found (-1 on error) and adds its fields to
  * procread_sum, so that nothing it reads can be optimised away.
@@ -532,6 +534,30 @@ static long sockets(int procfd)
 	return each_number(procfd, owners_cb, NULL);
 }
 
+/* ---- cmdlines ---- */
+
+static long cmdline_cb(int procfd, const char *pid, void *arg)
+{
+	char path[64], comm[64], args[4097], exe[4096];
+	ssize_t n, a, e;
+
+	(void)arg;
+	n = strlen(pid);
+	if (n > 40)
+		return 0;
+	memcpy(path, pid, n);
+	memcpy(path + n, "/comm", 6);
+	if (slurp(procfd, path, comm, sizeof(comm)) <= 0)
+		return 0;
+	memcpy(path + n, "/cmdline", 9);
+	a = slurp(procfd, path, args, sizeof(args));
+	memcpy(path + n, "/exe", 5);
+	e = readlinkat(procfd, path, exe, sizeof(exe));
+	procread_sum += atoi(pid) + (unsigned char)comm[0] + (a > 0 ? a + args[0] : 0) +
+			(e > 0 ? e + exe[0] : 0);
+	return 1;
+}
+
 /* ---- entry ---- */
 
 long procread(const char *kind, const char *arg)
@@ -553,6 +579,8 @@ long procread(const char *kind, const char *arg)
 		rows = each_number(procfd, files_cb, NULL);
 	} else if (!strcmp(kind, "sockets")) {
 		rows = sockets(procfd);
+	} else if (!strcmp(kind, "cmdlines")) {
+		rows = each_number(procfd, cmdline_cb, NULL);
 	} else if (!strcmp(kind, "tcp")) {
 		long v4 = read_tcp_file("/proc/net/tcp", 1), v6 = read_tcp_file("/proc/net/tcp6", 4);
 

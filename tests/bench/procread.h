@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-/* Runs reader kind (tasks, threads, stacks NAME, files, tcp, sockets); returns the
- * rows it read, -1 on error. */
+/* Runs reader kind (tasks, threads, stacks NAME, files, tcp, sockets,
+ * cmdlines); returns the rows it read, -1 on error. */
 long procread(const char *kind, const char *arg);
 
 /* What the readers add their fields to. */
