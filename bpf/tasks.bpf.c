@@ -5,6 +5,8 @@
  * Parameters (besides format and comm, see view.h):
  *   threads  bool  false: one row per process (its thread-group leader);
  *                  true: one row per thread
+ *   cgroup_column  bool  false: add the cgroup column
+ * and the cgroup filter (task_ns.h).
  *
  * Columns:
  *   pid      process id (tgid)
@@ -22,19 +24,29 @@
  *            in thread rows; in process rows the whole process, exited
  *            threads included
  *   start    start time in seconds since boot, 2 decimals
- *   comm     the task's name
+ *   comm     the task's name (padded to 15 in the table when a cgroup
+ *            column follows)
+ *   cgroup   with cgroup_column = yes: the task's cgroup v2 path, as
+ *            /proc/PID/cgroup shows it on its "0::" line: from the root of
+ *            the reader's cgroup namespace ("/" for that root); a cgroup
+ *            outside it is shown from the hierarchy's root
  *
  * Needs kernel 6.7 or later (open-coded task iterator for process CPU time).
  */
 #define VIEW_ROW
 #define VIEW_FACT_PAGE_SHIFT
+#define VIEW_STR_MAX	4096	/* a cgroup path, PATH_MAX */
+#define CGROUP_DEPTH	32	/* levels of a cgroup path shown */
+#define CGROUP_NAME	256	/* NAME_MAX and a NUL */
+#define VIEW_BUF_EXTRA	struct cgroup *cgroups[CGROUP_DEPTH];	/* a path, leaf first */
 #include "view.h"
 #include "task_ns.h"
 
 VIEW_DOC("processes (or threads with threads = yes), like ps",
-	 "pid tid ppid uid state threads rss time start comm");
+	 "pid tid ppid uid state threads rss time start comm [cgroup]");
 
 const volatile bool threads = false;
+const volatile bool cgroup_column = false;
 
 extern int bpf_iter_task_new(struct bpf_iter_task *it, struct task_struct *task,
 			     unsigned int flags) __ksym;
@@ -85,10 +97,79 @@ static __always_inline __u64 ns_to_cs(__u64 ns)
 
 static __always_inline void print_header(struct seq_file *seq)
 {
-	VIEW_PRINTF(seq,
-		    "    PID     TID    PPID    UID STATE THREADS        RSS       TIME      START COMM\n",
-		    "pid,tid,ppid,uid,state,threads,rss,time,start,comm\n",
-		    "");
+	if (cgroup_column)
+		VIEW_PRINTF(seq,
+			    "    PID     TID    PPID    UID STATE THREADS        RSS       TIME      START COMM            CGROUP\n",
+			    "pid,tid,ppid,uid,state,threads,rss,time,start,comm,cgroup\n",
+			    "");
+	else
+		VIEW_PRINTF(seq,
+			    "    PID     TID    PPID    UID STATE THREADS        RSS       TIME      START COMM\n",
+			    "pid,tid,ppid,uid,state,threads,rss,time,start,comm\n",
+			    "");
+}
+
+/* The parent of a cgroup (cgroup_parent()): its self css is its first member. */
+static __always_inline struct cgroup *cgroup_up(struct cgroup *c)
+{
+	return (struct cgroup *)BPF_CORE_READ(c, self.parent);
+}
+
+/*
+ * t's cgroup v2 path into b->str, as /proc/PID/cgroup shows it to the
+ * reader (cgroup_path_ns()): the cgroups from below the root of the reader's
+ * cgroup namespace (or of the hierarchy) down to t's, CGROUP_DEPTH at most
+ * (the deepest ones).  Returns its length.
+ */
+static __always_inline __u32 load_cgroup(struct view_buf *b, struct task_struct *t)
+{
+	struct task_struct *me = bpf_get_current_task_btf();
+	struct cgroup *c = t->cgroups->dfl_cgrp, *top;
+	__u32 depth = 0, n = 0;
+
+	top = BPF_CORE_READ(me, nsproxy, cgroup_ns, root_cset, dfl_cgrp);
+	for (int i = 0; i < CGROUP_DEPTH; i++) {
+		struct cgroup *up = c ? cgroup_up(c) : NULL;
+
+		if (!up || c == top)
+			break;
+		b->cgroups[i] = c;
+		depth++;
+		c = up;
+	}
+	for (int i = CGROUP_DEPTH - 1; i >= 0; i--) {
+		__u64 off = n;
+		struct cgroup *cg;
+		const char *name;
+		long len;
+
+		barrier_var(off);	/* bound the register that indexes */
+		if (i >= depth || off > VIEW_STR_MAX - CGROUP_NAME - 1)
+			continue;
+		cg = b->cgroups[i];
+		name = BPF_CORE_READ(cg, kn, name);
+		b->str[off] = '/';
+		len = bpf_probe_read_kernel_str(&b->str[off + 1], CGROUP_NAME, name);
+		n = off + 1 + (len > 1 ? len - 1 : 0);
+	}
+	if (!n)
+		b->str[n++] = '/';
+	return n;
+}
+
+/* The comm column, then the cgroup column if asked for. */
+static __always_inline __u32 put_names(struct seq_file *seq, struct view_buf *b, __u32 n,
+				       struct task_struct *t, const char *name)
+{
+	__u32 start = n;
+
+	n = view_put_str(seq, b, n, view_load(b, name));
+	if (!cgroup_column)
+		return n;
+	if (format == VIEW_FORMAT_TABLE)	/* n < start: staging was written out */
+		n = view_put_fill(b, n, n >= start ? n - start : VIEW_COMM_LEN - 1, VIEW_COMM_LEN - 1);
+	n = view_put_key(b, n, ",\"cgroup\":");
+	return view_put_str(seq, b, n, load_cgroup(b, t));
 }
 
 /* The row; VIEW_RETRY without the scratch. */
@@ -136,7 +217,7 @@ static __always_inline int print_task(struct seq_file *seq, struct task_struct *
 	n = view_put_key(b, n, ",\"start\":");
 	n = view_put_cs(b, n, start, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
-	n = view_put_str(seq, b, n, view_load(b, name));
+	n = put_names(seq, b, n, t, name);
 	view_row_end(seq, b, n);
 	return 0;
 }

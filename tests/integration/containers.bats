@@ -126,7 +126,9 @@ in_pid_ns() {
 @test "cgroup = PATH or ID: the task views show the tasks of that cgroup and its descendants, as cgroup.procs lists them" {
 	make_cgroups
 	spawn sleep 1000; into "$CG_DIR"
+	mine="$LAST_PID"
 	spawn sleep 1000; into "$CG_DIR/child"
+	mine="$mine $LAST_PID"
 	spawn python3 -c '
 import threading, time
 for _ in range(2):
@@ -135,6 +137,7 @@ time.sleep(1000)'
 	py=$LAST_PID
 	for _ in $(seq 100); do [ "$(ls /proc/$py/task | wc -l)" = 3 ] && break; sleep 0.1; done
 	into "$CG_DIR/child"
+	mine="$mine $py"
 	spawn sleep 1000	# outside: in neither
 	manifest cg.conf <<-EOF
 	[tree]
@@ -154,8 +157,25 @@ time.sleep(1000)'
 	program = stacks
 	format = csv
 	cgroup = $CG_NAME/child
+	[column]
+	program = tasks
+	format = csv
+	cgroup_column = yes
 	EOF
 	bv apply
+	# the cgroup column: the 0:: line of /proc/PID/cgroup, on the host and
+	# in a cgroup namespace rooted at the test's cgroup (unshare -C there)
+	local p oracle=""
+	for p in $mine; do
+		oracle+="$p $(sed -n 's/^0:://p' "/proc/$p/cgroup")"$'\n'
+	done
+	same "cgroup column" "$(printf '%s' "$oracle" | sort)" \
+		"$(rd column | awk -F, -v m=" $mine " 'NR > 1 && index(m, " " $1 " ") { print $1, $11 }' | sort)"
+	bash -c 'echo $$ > "$1/cgroup.procs"; exec unshare -C bash -c "cat \"$2\" > \"$3\"; for p in $4; do echo \"\$p \$(sed -n s/^0:://p /proc/\$p/cgroup)\"; done > \"$3.oracle\""' \
+		- "$CG_DIR" "$ROOT/column" "$BATS_TEST_TMPDIR/column.ns" "$mine"
+	same "cgroup column in a cgroup namespace" "$(sort "$BATS_TEST_TMPDIR/column.ns.oracle")" \
+		"$(awk -F, -v m=" $mine " 'NR > 1 && index(m, " " $1 " ") { print $1, $11 }' "$BATS_TEST_TMPDIR/column.ns" | sort)"
+	grep -q ' /child$' "$BATS_TEST_TMPDIR/column.ns.oracle"
 	same "tasks under $CG_NAME (path)" "$(cat "$CG_DIR/cgroup.procs" "$CG_DIR/child/cgroup.procs" | sort)" \
 		"$(rd tree | awk -F, 'NR > 1 { print $1 }' | sort)"
 	same "threads of $CG_NAME/child (id)" "$(sort "$CG_DIR/child/cgroup.threads")" \
