@@ -5,7 +5,10 @@ MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 LIBDIR     ?= $(PREFIX)/lib
 UNITDIR    ?= /lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR    ?=
+# bpfviews --version; debian/rules gives the package's.
+VERSION    ?= $(shell git describe --tags --always 2>/dev/null || echo unknown)
 
 CC          ?= gcc
 CLANG       ?= clang
@@ -88,14 +91,16 @@ $(O)/builtin_objects.S: $(BPF_OBJS) scripts/embed-objects
 $(O)/builtin_objects.o: $(O)/builtin_objects.S $(BPF_OBJS)
 	$(CC) -c $< -o $@
 
-# The drop-in directories are compiled in; rewrite paths.h only when they change.
+# The drop-in directories and the version are compiled in; rewrite paths.h
+# only when they change.
 $(O)/paths.h: FORCE
 	@mkdir -p $(@D)
-	@printf '#define LIBDIR "%s"\n#define SYSCONFDIR "%s"\n' '$(LIBDIR)' '$(SYSCONFDIR)' > $@.tmp
+	@printf '#define LIBDIR "%s"\n#define SYSCONFDIR "%s"\n#define VERSION "%s"\n' \
+		'$(LIBDIR)' '$(SYSCONFDIR)' '$(VERSION)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 FORCE:
 
-$(O)/src/manifest.o: $(O)/paths.h
+$(O)/src/manifest.o $(O)/src/main.o: $(O)/paths.h
 $(O)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
@@ -174,10 +179,12 @@ install: all
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' scripts/bpfviews.service > $(DESTDIR)$(UNITDIR)/bpfviews.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/bpfviews.service
+	install -D -m 0644 scripts/bpfviews.bash-completion $(DESTDIR)$(BASHCOMPDIR)/bpfviews
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/bpfviews $(DESTDIR)$(SBINDIR)/bpfviews-boot $(DESTDIR)$(UNITDIR)/bpfviews.service $(DESTDIR)$(MANDIR)/man8/bpfviews.8 \
-	      $(DESTDIR)$(MANDIR)/man5/bpfviews.conf.5 $(DESTDIR)$(MANDIR)/man7/bpfviews-programs.7
+	      $(DESTDIR)$(MANDIR)/man5/bpfviews.conf.5 $(DESTDIR)$(MANDIR)/man7/bpfviews-programs.7 \
+	      $(DESTDIR)$(BASHCOMPDIR)/bpfviews
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/bpfviews/conf.d/,$(notdir $(wildcard conf.d/*.conf)))
 	-rmdir $(DESTDIR)$(LIBDIR)/bpfviews/conf.d $(DESTDIR)$(LIBDIR)/bpfviews $(DESTDIR)$(SYSCONFDIR)/bpfviews/conf.d $(DESTDIR)$(SYSCONFDIR)/bpfviews 2>/dev/null
 

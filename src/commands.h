@@ -2,6 +2,7 @@
 #ifndef BPFVIEWS_COMMANDS_H
 #define BPFVIEWS_COMMANDS_H
 
+#include <getopt.h>
 #include <stdbool.h>
 
 /* Exit status: 0 all good, 1 a view failed or is not in sync, 2 usage or manifest error. */
@@ -15,6 +16,12 @@ struct options {
 };
 
 extern struct options opts;
+
+/* Parses the global options and CMDOPTS (the command's flags, may be NULL)
+ * wherever they are in ARGV, ARGV[0] being the command; leaves the operands
+ * in order in ARGV[1...] and returns their number plus one (the new argc),
+ * or -1 when reported. */
+int cli_options(int argc, char **argv, const struct option *cmdopts);
 
 int do_apply(int argc, char **argv);
 int do_status(int argc, char **argv);

@@ -11,7 +11,9 @@ int do_cat_config(int argc, char **argv)
 	struct manifest m;
 	int rc;
 
-	(void)argv;
+	argc = cli_options(argc, argv, NULL);
+	if (argc < 0)
+		return EXIT_USAGE;
 	if (argc > 1) {
 		pr_err("cat-config takes no arguments");
 		return EXIT_USAGE;

@@ -99,9 +99,13 @@ static int show_program(const struct builtin_object *b, bool detail, struct json
 int do_programs(int argc, char **argv)
 {
 	const struct builtin_object *b;
-	struct json j, *jp = opts.json ? &j : NULL;
+	struct json j, *jp;
 	int rc = 0;
 
+	argc = cli_options(argc, argv, NULL);
+	if (argc < 0)
+		return EXIT_USAGE;
+	jp = opts.json ? &j : NULL;
 	if (argc > 2) {
 		pr_err("programs takes at most one NAME");
 		return EXIT_USAGE;

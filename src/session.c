@@ -16,16 +16,10 @@
 
 int session_args(struct session *s, int argc, char **argv, const struct option *longopts)
 {
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c != 0) {
-			pr_err("%s: unknown option; see bpfviews(8)", argv[0]);
-			return -EINVAL;
-		}
-	}
-	s->only = (struct selection){ .names = argv + optind, .n = argc - optind };
+	argc = cli_options(argc, argv, longopts);
+	if (argc < 0)
+		return -EINVAL;
+	s->only = (struct selection){ .names = argv + 1, .n = argc - 1 };
 	return 0;
 }
 

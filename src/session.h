@@ -30,8 +30,8 @@ struct session {
 	struct plan plan;
 };
 
-/* Parses a command's options (LONGOPTS, flags only) and takes the remaining
- * arguments as the selection. */
+/* Parses a command's options (LONGOPTS, flags only) and the global ones
+ * (cli_options()) and takes the operands as the selection. */
 int session_args(struct session *s, int argc, char **argv, const struct option *longopts);
 bool session_selected(const struct session *s, const char *name);
 /* Reads the manifest and opens the selected views: EXIT_OK or EXIT_USAGE. */
