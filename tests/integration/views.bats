@@ -179,6 +179,11 @@ def oracle_threads(pids):
                          dec(comm("/proc/%s/task/%s/comm" % (p, t)))])
     return rows
 
+def oracle_ppids(pids):
+    """/proc/PID/task/TID/stat: pid tid ppid."""
+    return [[p, t, dec(stat_fields("/proc/%s/task/%s/stat" % (p, t))[1])]
+            for p in pids for t in os.listdir("/proc/%s/task" % p)]
+
 def oracle_fds(spec, fmt):
     """/proc/PID/fd (or /proc/PID/task/TID/fd): pid comm fd type name
     (readlink, stat)."""
@@ -246,6 +251,8 @@ elif cmd == "ps":
     emit(oracle_ps(args))
 elif cmd == "threads":
     emit(oracle_threads(args))
+elif cmd == "ppids":
+    emit(oracle_ppids(args))
 elif cmd == "comms":        # comms FMT PID...
     emit(oracle_comms(args[1:], args[0]))
 elif cmd == "fds":          # fds FMT PID|PID/task/TID...
@@ -352,6 +359,51 @@ os.rename(sys.argv[1] + "~", sys.argv[1])
 while True:
     time.sleep(1000)'
 
+# A parent that forks its child (argv[2], run with argument 1000) from a
+# second thread, which stays alive: the child's real_parent is that thread,
+# and its ppid is the parent's pid (the thread group), not the thread's id.
+# Writes "CHILD TID" to the ready file.
+PY_THREAD_FORK='
+import os, sys, threading, time
+def fork():
+    pid = os.fork()
+    if pid == 0:
+        os.execv(sys.argv[2], [sys.argv[2], "1000"])
+    with open(sys.argv[1] + "~", "w") as f:
+        f.write("%d %d\n" % (pid, threading.get_native_id()))
+    os.rename(sys.argv[1] + "~", sys.argv[1])
+    time.sleep(1000)
+threading.Thread(target=fork, daemon=True).start()
+time.sleep(1000)'
+
+# spawn_thread_fork NAME: a parent NAMEp whose second thread forked the
+# child NAME; sets TPARENT, TCHILD and TFORKER (the thread's id).
+spawn_thread_fork() {
+	spawn_py "$1p" "$PY_THREAD_FORK" "$(named "$1" /bin/sleep)"
+	TPARENT=$LAST_PID
+	read -r TCHILD TFORKER < "$CONF/$1p.ready"
+	PIDS+=("$TCHILD")
+	wait_for state_is "$TCHILD" S
+	wait_for all_threads "$TPARENT" 2 S
+	# not vacuous: the child's parent thread is not the main thread, and
+	# the oracles give the process
+	[ "$TFORKER" != "$TPARENT" ]
+	[ -d "/proc/$TPARENT/task/$TFORKER" ]
+	[ "$(stat_field "$TCHILD" 4)" = "$TPARENT" ]
+	[ "$(ps -o ppid= -p "$TCHILD" | tr -d ' ')" = "$TPARENT" ]
+}
+
+# stat_field PID N: field N of /proc/PID/stat (1 is the pid; the comm, 2, may
+# hold spaces and is never asked for).
+stat_field() {
+	local s n=$2
+	s=$(cat "/proc/$1/stat") || return 1
+	s=${s##*) }
+	set -- $s
+	shift $((n - 3))
+	echo "$1"
+}
+
 # spawn_zombie NAME: a parent NAMEp and its zombie child NAME; sets ZPARENT, ZOMBIE.
 spawn_zombie() {
 	spawn_py "$1p" "$PY_ZOMBIE" "$(named "$1" /bin/true)"
@@ -399,6 +451,7 @@ teardown() {
 	pids+=("$LAST_PID")
 	spawn_py "${TAG}p" "$PY_THREADS" 4;                            pids+=("$LAST_PID")
 	spawn_zombie "${TAG}z";                              pids+=("$ZPARENT" "$ZOMBIE")
+	spawn_thread_fork "${TAG}f";                         pids+=("$TPARENT" "$TCHILD")
 
 	kill -STOP "$stopped"
 	wait_for state_is "$stopped" T
@@ -427,8 +480,8 @@ teardown() {
 	local expected actual fmt f
 	expected=$(pyh ps "${pids[@]}")
 	# not vacuous: the oracle has the states and uids this test made
-	[ "$(echo "$expected" | wc -l)" -eq 8 ]
-	for s in '"R"' '"S"' '"T"' '"Z"' '"65534"' '"5"'; do
+	[ "$(echo "$expected" | wc -l)" -eq 10 ]
+	for s in '"R"' '"S"' '"T"' '"Z"' '"65534"' '"5"' "[\"$TCHILD\", \"$TPARENT\","; do
 		[[ $expected == *"$s"* ]] || { echo "oracle lacks $s: $expected"; false; }
 	done
 	for v in tasks tasks-csv tasks-json; do
@@ -450,6 +503,7 @@ teardown() {
 	sl=$LAST_PID
 	wait_for all_threads "$py" 5 S
 	wait_for state_is "$sl" S
+	spawn_thread_fork "${TAG}f"
 
 	manifest threads.conf <<-EOF
 	[threads]
@@ -465,14 +519,21 @@ teardown() {
 	bv apply
 
 	local expected actual f
-	expected=$(pyh threads "$py" "$sl")
-	[ "$(echo "$expected" | wc -l)" -eq 6 ]
+	expected=$(pyh threads "$py" "$sl" "$TPARENT" "$TCHILD")
+	[ "$(echo "$expected" | wc -l)" -eq 9 ]
 	f=$(view threads)
 	actual=$(pyh parse tasks table "$f" pid tid state threads comm)
 	same "threads vs /proc/PID/task" "$expected" "$actual"
 	f=$(view threads-json)
 	actual=$(pyh parse tasks json "$f" pid tid state threads comm)
 	same "threads-json vs /proc/PID/task" "$expected" "$actual"
+	# the ppid of every thread row, that of a child forked by a thread too
+	expected=$(pyh ppids "$py" "$sl" "$TPARENT" "$TCHILD")
+	[[ $expected == *"[\"$TCHILD\", \"$TCHILD\", \"$TPARENT\"]"* ]]
+	same "threads ppid vs /proc/PID/task/TID/stat" "$expected" \
+		"$(pyh parse tasks table "$CONF/threads.out" pid tid ppid)"
+	same "threads-json ppid vs /proc/PID/task/TID/stat" "$expected" \
+		"$(pyh parse tasks json "$CONF/threads-json.out" pid tid ppid)"
 	# each thread's own start time and CPU time, the process's rss
 	f=$(view threads)
 	run pyh numbers table "$f" thread
@@ -739,6 +800,41 @@ time.sleep(1000)'
 	ends_with "$CONF/tasks-table.out" " ${c}??,"$'\xff"\\\xe2\x82\n'
 	ends_with "$CONF/tasks-csv.out" ",\"${c}"$'\x01\n,\xff""\\\xe2\x82"\n'
 	ends_with "$CONF/tasks-json.out" "\"comm\":\"${c}\\u0001\\u000a,\\ufffd\\\"\\\\\\ufffd\\ufffd\"}"$'\n'
+}
+
+@test "escaping: csv quotes a comm and a file name whose one special byte is a comma" {
+	# short strings (a comm: tasks, files) and long ones (stacks' comm, a
+	# path) are checked for escaping on different paths
+	run_bg "$(named "${TAG}a,b" /bin/sleep)" 1000
+	local sl=$LAST_PID
+	mkdir "$CONF/d"
+	spawn_py "${TAG}c,d" 'import os, sys, time
+fd = os.open(sys.argv[2], os.O_CREAT | os.O_RDWR, 0o600)
+open(sys.argv[1], "w").close()
+time.sleep(1000)' "$CONF/d/x,y"
+	local py=$LAST_PID
+	wait_for state_is "$sl" S
+	wait_for state_is "$py" S
+
+	local prog
+	for prog in tasks files stacks; do
+		printf '[%s]\nprogram = %s\ncomm = %s*\nformat = csv\n' "$prog" "$prog" "$TAG"
+	done | manifest comma.conf
+	bv apply
+
+	local expected
+	expected=$(pyh comms csv "$sl" "$py")
+	[ "$(echo "$expected" | wc -l)" -eq 2 ]
+	same "tasks csv comm" "$expected" "$(pyh parse tasks csv "$(view tasks)" pid tid comm)"
+	same "stacks csv comm" "$expected" "$(pyh parse stacks csv "$(view stacks)" pid tid comm | uniq)"
+	expected=$(pyh fds csv "$sl" "$py")
+	[[ $expected == *"\"$CONF/d/x,y\"]"* ]]
+	same "files csv" "$expected" "$(pyh parse files csv "$(view files)")"
+	# the bytes themselves: in quotes, the rest of the record after them
+	grep -qE "^$sl,$sl,[0-9]+,0,S,1,[0-9]+,[0-9.]+,[0-9.]+,\"${TAG}a,b\"\$" "$CONF/tasks.out"
+	grep -qxF "pid,tid,comm,depth,frame" "$CONF/stacks.out"
+	grep -qE "^$py,$py,\"${TAG}c,d\",0," "$CONF/stacks.out"
+	grep -qE "^$py,\"${TAG}c,d\",[0-9]+,REG,\"$CONF/d/x,y\"\$" "$CONF/files.out"
 }
 
 # ---------------------------------------------------------------------------
