@@ -135,6 +135,17 @@ if mode == "tcp":
     until(lambda: tcp_state(ch) == 5 and tcp_state(ah) == 8)
     until(lambda: [s for s, _ in proc_tcp(P + 4)] == [6, 10])
     until(lambda: tcp_state(q) == 2)
+elif mode == "synrecv":
+    # connection requests that stay in SYN-RECV, v4 on P, v6 on P+1: with
+    # TCP_DEFER_ACCEPT the server drops the client's bare ACK (tcp_check_req)
+    # and keeps the request, not re-sending its SYN-ACK, until data comes or
+    # about a minute has passed; the client is ESTAB meanwhile
+    P = int(args[0])
+    for fam, addr, port in ((AF_INET, "127.0.0.1", P), (AF_INET6, "::1", P + 1)):
+        l = tcp_listener(fam, addr, port)
+        l.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 60)
+        c = socket.socket(fam, SOCK_STREAM); c.connect((addr, port)); keep.append(c)
+        until(lambda: tcp_state(c) == 1 and (3, 0) in proc_tcp(port))
 elif mode == "v6text":
     # listeners on addresses that test each rule of the text form
     P = int(args[0])
@@ -556,6 +567,26 @@ teardown() {
 	expected=$(nh oracle proc-tcp --ports "$ports" --where 'r["state"] != "LISTEN"' --cols send_q,inode)
 	has /proc/net/tcp "$expected" '["1", '
 	check3 tcp all "$expected" --ports "$ports" --where 'r["state"] != "LISTEN"' --cols send_q,inode
+}
+
+@test "tcp: a connection request not yet accepted shows SYN-RECV as ss does, v4 and v6; state = syn_recv selects it" {
+	socks synrecv "$P"
+	{
+		views3 all tcp
+		views3 syn tcp "state = syn_recv"
+	} | manifest net.conf
+	bv apply
+
+	local ports="$P-$((P + 1))" expected
+	expected=$(nh oracle ss-tcp --ports "$ports")
+	# per family: the listener, the client (ESTAB), the server's request
+	has "ss -tan" "$expected" "[\"SYN-RECV\", \"0\", \"0\", \"127.0.0.1\", \"$P\"," \
+		"[\"SYN-RECV\", \"0\", \"0\", \"::1\", \"$((P + 1))\","
+	[ "$(echo "$expected" | wc -l)" -eq 6 ] || { echo "$expected"; false; }
+	check3 tcp all "$expected" --ports "$ports"
+	expected=$(nh oracle proc-tcp --ports "$ports" --where 'r["state"] == "SYN-RECV"')
+	[ "$(echo "$expected" | wc -l)" -eq 2 ] || { echo "$expected"; false; }
+	check3 tcp syn "$expected" --ports "$ports" --every 'r["state"] == "SYN-RECV"'
 }
 
 @test "tcp: inode and uid are those of the socket (another user's, by stat of its descriptors)" {
