@@ -483,6 +483,104 @@ plain d 755 root:root" ]
 	[ "$stderr" = "" ]
 }
 
+# pin_id PATH: the id of whatever is pinned at PATH (program, link or map).
+pin_id() {
+	local kind
+	for kind in prog link map; do
+		bpftool -j "$kind" show pinned "$1" 2>/dev/null |
+			python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' 2>/dev/null && return 0
+	done
+	echo "nothing pinned at $1" >&2
+	return 1
+}
+
+# pin_ids NAME...: "NAME KIND-ID" of each pin under the root, to show they
+# are the same objects, untouched.
+pin_ids() {
+	local n id
+	for n in "$@"; do
+		id=$(pin_id "$ROOT/$n") || return 1
+		echo "$n $id"
+	done
+}
+
+@test "only iterator links are views: pinned programs, other links and maps stay, reported, through apply and remove --all" {
+	manifest 10-views.conf <<-EOF
+	[keep]
+	program = tasks
+
+	[sub/gone]
+	program = stacks
+	EOF
+	run -0 bv apply
+	# a raw_tracepoint link at the top, in a view's directory and under a
+	# staging name; a program, an iterator program (not a link) and a map
+	local pin="$BATS_TEST_DIRNAME/bpfpin.py"
+	mkdir "$ROOT/foreign"
+	python3 "$pin" raw_tp bvtest_tp task_rename "$ROOT/tplink"
+	python3 "$pin" raw_tp bvtest_tp task_rename "$ROOT/sub/tplink"
+	python3 "$pin" raw_tp bvtest_tp task_rename "$ROOT/gone~staging"
+	python3 "$pin" socket_filter bvtest_sf "$ROOT/foreign/prog"
+	bpftool prog load "$TEST_OBJECTS/task_stack.bpf.o" "$ROOT/iterprog"
+	bpftool map create "$ROOT/foreign/map" type array key 4 value 4 entries 1 name fm
+	local names="tplink sub/tplink gone~staging foreign/prog iterprog foreign/map" before
+	before=$(pin_ids $names)
+	[ "$(bpftool -j link show pinned "$ROOT/tplink" | python3 -c 'import json,sys; print(json.load(sys.stdin)["type"])')" = raw_tracepoint ]
+
+	manifest 10-views.conf <<-EOF
+	[keep]
+	program = tasks
+	EOF
+	run -1 bv status
+	echo "$output"
+	[ "$(state_of keep)" = "in-sync" ]
+	[ "$(state_of sub/gone)" = "orphan" ]
+	[ "$(state_of tplink)" = "foreign link (not an iterator)" ]
+	[ "$(state_of sub/tplink)" = "foreign link (not an iterator)" ]
+	[ "$(state_of gone~staging)" = "foreign link (not an iterator)" ]
+	[ "$(state_of foreign/prog)" = "foreign program" ]
+	[ "$(state_of iterprog)" = "foreign program" ]
+	[ "$(state_of foreign/map)" = "foreign map" ]
+
+	run -0 --separate-stderr bv apply
+	echo "$output"; echo "$stderr"
+	[ "$output" = "removed sub/gone" ]
+	local n what
+	while read -r n what; do
+		grep -qxF "bpfviews: $ROOT/$n is not managed by bpfviews ($what); left alone" <<< "$stderr"
+	done <<-EOF
+	tplink link (not an iterator)
+	sub/tplink link (not an iterator)
+	gone~staging link (not an iterator)
+	foreign/prog program
+	iterprog program
+	foreign/map map
+	EOF
+	same "foreign pins after apply" "$before" "$(pin_ids $names)"
+	[ -e "$ROOT/keep" ]
+
+	run -0 --separate-stderr bv remove --all
+	echo "$output"; echo "$stderr"
+	[ "$output" = "removed keep" ]
+	same "foreign pins after remove --all" "$before" "$(pin_ids $names)"
+	[ "$(root_listing)" = "foreign d 755 root:root
+foreign/map f 600 root:root
+foreign/prog f 600 root:root
+gone~staging f 600 root:root
+iterprog f 600 root:root
+sub d 755 root:root
+sub/tplink f 600 root:root
+tplink f 600 root:root" ]
+
+	# named, each is refused and stays
+	for n in $names; do
+		run -1 --separate-stderr bv remove "$n"
+		[ "$output" = "" ]
+		grep -qF "$ROOT/$n is not managed by bpfviews" <<< "$stderr"
+	done
+	same "foreign pins after remove NAME" "$before" "$(pin_ids $names)"
+}
+
 @test "a view whose path is taken by a foreign object is blocked; the object is left alone" {
 	bpftool map create "$ROOT/tasks" type array key 4 value 4 entries 1 name fm
 	manifest 10-views.conf <<-EOF

@@ -16,7 +16,7 @@ load helpers
 # sides compare as text.
 # ---------------------------------------------------------------------------
 PYK=$(cat <<'PYEOF'
-import csv, ctypes, io, ipaddress, json, os, re, struct, subprocess, sys
+import csv, io, ipaddress, json, os, re, subprocess, sys
 
 COLS = {
     "bpf_progs": ["id", "type", "name", "tag", "loaded", "uid", "maps"],
@@ -229,49 +229,6 @@ def oracle_ipv6_route(path):
                      str(int(f[8], 16)), f[9]])
     return rows
 
-def bpf(cmd, attr):
-    libc = ctypes.CDLL(None, use_errno=True)
-    buf = ctypes.create_string_buffer(bytes(attr), 128)
-    r = libc.syscall(321, cmd, buf, 128)	# __NR_bpf (x86_64)
-    if r < 0:
-        die("bpf(%d): %s" % (cmd, os.strerror(ctypes.get_errno())))
-    return r
-
-def load_prog(prog_type, name, r0, attach_type=0):
-    """A program of prog_type that returns r0 (r0 = r0; exit); its fd."""
-    insns = ctypes.create_string_buffer(struct.pack("<BBhiBBhi", 0xb7, 0, 0, r0, 0x95, 0, 0, 0))
-    lic = ctypes.create_string_buffer(b"GPL")
-    attr = struct.pack("<IIQQIIQII16sII", prog_type, 2, ctypes.addressof(insns),
-                       ctypes.addressof(lic), 0, 0, 0, 0, 0, name.encode(), 0, attach_type)
-    return bpf(5, attr)				# BPF_PROG_LOAD
-
-def pin(fd, path):
-    p = ctypes.create_string_buffer(path.encode())
-    bpf(6, struct.pack("<QII", ctypes.addressof(p), fd, 0))	# BPF_OBJ_PIN
-    os.close(fd)
-
-def load_socket_filter(name, path):
-    """A socket filter named name, pinned at path."""
-    pin(load_prog(1, name, 0), path)
-
-def link_raw_tp(name, tp, path):
-    """A raw_tracepoint link of a program named name to tp, pinned at path."""
-    prog = load_prog(17, name, 0)
-    tpname = ctypes.create_string_buffer(tp.encode())
-    link = bpf(17, struct.pack("<QI", ctypes.addressof(tpname), prog))	# BPF_RAW_TRACEPOINT_OPEN
-    os.close(prog)
-    pin(link, path)
-
-def link_cgroup(name, cgroup, path):
-    """A cgroup link of a cgroup_skb program (ingress, allows all) to the
-    cgroup directory, pinned at path."""
-    prog = load_prog(8, name, 1)		# BPF_PROG_TYPE_CGROUP_SKB
-    cg = os.open(cgroup, os.O_RDONLY | os.O_DIRECTORY)
-    link = bpf(28, struct.pack("<IIII", prog, cg, 0, 0))	# BPF_LINK_CREATE, BPF_CGROUP_INET_INGRESS
-    os.close(prog)
-    os.close(cg)
-    pin(link, path)
-
 cmd, args = sys.argv[1], sys.argv[2:]
 if cmd == "parse":		# parse PROG FMT FILE
     emit(parse(*args))
@@ -291,12 +248,6 @@ elif cmd == "slabinfo":		# slabinfo: name objsize objperslab pagesperslab
     emit([[n] + v for n, v in sorted(slabinfo().items())])
 elif cmd == "ipv6_route":	# ipv6_route FILE
     emit(oracle_ipv6_route(args[0]))
-elif cmd == "socket_filter":	# socket_filter NAME PIN
-    load_socket_filter(*args)
-elif cmd == "raw_tp":		# raw_tp NAME TRACEPOINT PIN
-    link_raw_tp(*args)
-elif cmd == "cgroup_skb":	# cgroup_skb NAME CGROUP PIN
-    link_cgroup(*args)
 else:
     die("unknown command " + cmd)
 PYEOF
@@ -304,6 +255,11 @@ PYEOF
 
 pyk() {
 	python3 -c "$PYK" "$@"
+}
+
+# Programs and links that are not iterators (bpfpin.py).
+bpfpin() {
+	python3 "$BATS_TEST_DIRNAME/bpfpin.py" "$@"
 }
 
 # view NAME: its contents in a file (views are not seekable; read them once).
@@ -390,7 +346,7 @@ uptime_cs() {
 @test "bpf_progs: rows equal bpftool prog show for programs the test loads, in all three formats" {
 	local t0 t1 ids=() fmt all mine want loaded
 	t0=$(uptime_cs)
-	pyk socket_filter "${TAG}_sf" "$OBJS/sf"
+	bpfpin socket_filter "${TAG}_sf" "$OBJS/sf"
 	ids+=("$(prog_id "$OBJS/sf")")
 	bpftool prog loadall "$TEST_OBJECTS/two_progs.bpf.o" "$OBJS/two"
 	ids+=("$(prog_id "$OBJS/two/count_a")" "$(prog_id "$OBJS/two/count_b")")
@@ -426,8 +382,8 @@ for l in sys.stdin:
 
 @test "bpf_progs: type (names and numbers) and name (exact and prefix*) filters narrow exactly" {
 	local sf_a sf_b two fmt all
-	pyk socket_filter "${TAG}_a" "$OBJS/a"
-	pyk socket_filter "${TAG}_b" "$OBJS/b"
+	bpfpin socket_filter "${TAG}_a" "$OBJS/a"
+	bpfpin socket_filter "${TAG}_b" "$OBJS/b"
 	sf_a=$(prog_id "$OBJS/a")
 	sf_b=$(prog_id "$OBJS/b")
 	bpftool prog loadall "$TEST_OBJECTS/two_progs.bpf.o" "$OBJS/two"
@@ -542,8 +498,8 @@ for l in sys.stdin:
 	[ -n "$cg" ] || skip "no cgroup v2 mount"
 	CGDIR=$cg/$TAG
 	mkdir "$CGDIR"
-	pyk raw_tp "${TAG}_tp" task_rename "$OBJS/tp"
-	pyk cgroup_skb "${TAG}_cg" "$CGDIR" "$OBJS/cg"
+	bpfpin raw_tp "${TAG}_tp" task_rename "$OBJS/tp"
+	bpfpin cgroup_skb "${TAG}_cg" "$CGDIR" "$OBJS/cg"
 	manifest l.conf <<-EOF
 	[links_table]
 	program = bpf_links
