@@ -1407,6 +1407,85 @@ web/files f 400 root:root" ]
 
 # ---- atomic replace ----
 
+# replace_trace LOG NAME...: from an strace -f log of an apply (bpf, rename*,
+# unlink*), checks that each view NAME was replaced as bpffs_pin promises:
+# its staging name NAME~staging pinned, then renamed over NAME, and NAME
+# itself never unlinked nor pinned at.  Paths compare by their last
+# component, so calls relative to a directory descriptor (*at(), pins with
+# BPF_F_PATH_FD) count the same.  Prints the calls seen on failure.
+REPLACE_TRACE='
+import os, re, sys
+log, names = sys.argv[1], sys.argv[2:]
+calls, pending = [], {}
+for line in open(log):
+    pid, rest = line.rstrip("\n").split(None, 1)
+    if rest.endswith("<unfinished ...>"):
+        pending[pid] = rest[:-len("<unfinished ...>")]
+        continue
+    m = re.match(r"<\.\.\. \w+ resumed>(.*)", rest)
+    if m:
+        rest = pending.pop(pid, "") + m[1]
+    calls.append(rest)
+events = []
+for c in calls:
+    paths = [os.path.basename(p) for p in re.findall(r"\"((?:[^\"\\]|\\.)*)\"", c)]
+    done = re.search(r"= 0$", c) is not None
+    if c.startswith("bpf(BPF_OBJ_PIN,"):
+        events.append(("pin", paths[0], "", done))
+    elif re.match(r"rename(at2?)?\(", c):
+        events.append(("rename", paths[0], paths[1], done))
+    elif re.match(r"unlink(at)?\(", c):
+        events.append(("unlink", paths[0], "", done))
+bad = []
+for name in (os.path.basename(n) for n in names):
+    staging = name + "~staging"
+    if any(e[0] in ("pin", "unlink") and e[1] == name for e in events):
+        bad.append("%s: pinned at or unlinked" % name)
+    pinned = [i for i, e in enumerate(events) if e == ("pin", staging, "", True)]
+    renamed = [i for i, e in enumerate(events) if e == ("rename", staging, name, True)]
+    if not pinned or not renamed or renamed[-1] < pinned[0]:
+        bad.append("%s: not pinned as %s, then renamed over it" % (name, staging))
+if bad or not events:
+    print("\n".join(bad) or "no pin, rename or unlink in the trace")
+    print("\n".join(map(repr, events)))
+    sys.exit(1)
+'
+
+@test "a replace pins NAME~staging and renames it over NAME, never unlinking NAME (strace)" {
+	manifest 10-views.conf <<-EOF
+	[tasks]
+	program = tasks
+
+	[web/files]
+	program = files
+	mode = 0444
+	EOF
+	run -0 bv apply
+	manifest 10-views.conf <<-EOF
+	[tasks]
+	program = tasks
+	comm = nothing
+
+	[web/files]
+	program = files
+	mode = 0444
+	format = csv
+	EOF
+	local log=$BATS_TEST_TMPDIR/apply.strace
+	run -0 strace -f -qq -s 4096 -o "$log" -e trace=bpf,rename,renameat,renameat2,unlink,unlinkat \
+		"$BPFVIEWS" -C "$CONF" -r "$ROOT" apply
+	[ "$(sort <<< "$output")" = "replaced tasks (parameters)
+replaced web/files (parameters)" ]
+	run python3 -c "$REPLACE_TRACE" "$log" tasks web/files
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the checker fails on a trace without the rename
+	grep -v 'rename' "$log" > "$log.cut"
+	run python3 -c "$REPLACE_TRACE" "$log.cut" tasks web/files
+	[ "$status" -eq 1 ]
+	[ "$(attrs web/files)" = "444 root:root 0:0" ]
+}
+
 @test "a reader that opened the old view finishes reading it; readers never miss the file during replaces" {
 	local two
 	two=$(obj two_progs.bpf.o)
