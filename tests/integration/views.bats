@@ -838,6 +838,152 @@ time.sleep(1000)' "$CONF/d/x,y"
 }
 
 # ---------------------------------------------------------------------------
+# table alignment
+# ---------------------------------------------------------------------------
+
+# The rule of view.h for tables: every column has a minimum width; numbers
+# are right-aligned in it, text is left-aligned, a value longer than the
+# width takes what it needs and moves the rest of its row right.  The
+# header is printed with the same widths.  The checker reads a table view
+# and fails on any row whose fields are not under the header's labels by
+# that rule.  Whether a column is right- or left-aligned comes from the rows
+# themselves (whichever way more of its values line up with its label), so
+# one checker serves every view.  Prints "VIEW: N rows, N moved right by a
+# long value, N misaligned" and the first misaligned rows.
+ALIGN=$(cat <<'PYEOF'
+import re, sys
+
+def run_end(row, i):
+    while i < len(row) and row[i] != " ":
+        i += 1
+    return i
+
+def run_start(row, i):
+    while i > 0 and row[i - 1] != " ":
+        i -= 1
+    return i
+
+def ends_at(row, b, q):
+    """A value ends at b, after the end q of the previous one."""
+    return (0 < b <= len(row) and row[b - 1] != " " and (b == len(row) or row[b] == " ")
+            and run_start(row, b - 1) > q)
+
+def starts_at(row, a, q, last):
+    """A value starts at a, after the end q of the previous one (the last
+    field may be empty)."""
+    if a <= q or a > len(row) or (a > 0 and row[a - 1] != " "):
+        return False
+    return a < len(row) and row[a] != " " or last and a >= len(row)
+
+def kinds(labels, rows):
+    """Each column right-aligned (R: its values end where its label ends)
+    or left-aligned (L: they start where it starts), whichever more rows
+    say; where values as long as the label say both, R for numbers and L
+    for text; None for a column that lines up neither way."""
+    out = []
+    for j, (a, b) in enumerate(labels):
+        last = j == len(labels) - 1
+        r = l = 0
+        numbers = True
+        for row in rows:
+            r += ends_at(row, b, -1)
+            if starts_at(row, a, -1, last):
+                l += 1
+                numbers = numbers and re.fullmatch(r"[0-9.]+", row[a:run_end(row, a)])
+        out.append(None if not r and not l else "R" if r > l or r == l and numbers else "L")
+    return out
+
+def check(labels, kind, row):
+    """(why not, None if aligned; how far the row's end moved right)."""
+    s, q = 0, -1        # shift so far; end of the previous value
+    for j, ((a, b), k) in enumerate(zip(labels, kind)):
+        last = j == len(labels) - 1
+        if k is None:
+            return "column %d lines up neither way" % (j + 1), s
+        if k == "R" and ends_at(row, b + s, q):
+            q = b + s
+        elif k == "L" and starts_at(row, a + s, q, last):
+            q = run_end(row, a + s)
+        elif q + 1 < len(row) and (q < 0 or row[q] == " ") and row[q + 1] != " " and \
+                (k == "R" and run_end(row, q + 1) > b + s or k == "L" and q >= a + s):
+            # longer than its column: this value (R) or the previous one (L)
+            # follows one space after the previous value, the rest moves
+            v0 = q + 1
+            q = run_end(row, v0)
+            s = q - b if k == "R" else v0 - a
+        else:
+            return "column %d (%s) is not under its label" % (j + 1, k), s
+    return None, s
+
+path, name = sys.argv[1], sys.argv[2]
+lines = open(path, encoding="utf-8", errors="surrogateescape").read().split("\n")
+if lines[-1] != "":
+    sys.exit("%s: does not end with a newline" % name)
+header, rows = lines[0], lines[1:-1]
+labels = [(m.start(), m.end()) for m in re.finditer(r"\S+", header)]
+kind = kinds(labels, rows)
+bad, moved = [], 0
+for n, row in enumerate(rows, 2):
+    why, shift = check(labels, kind, row)
+    moved += shift > 0
+    if why:
+        bad.append("%s line %d: %s\n  %s\n  %s" % (name, n, why, header, row))
+print("%s: %d rows, %d moved right by a long value, %d misaligned (columns %s)" % (
+      name, len(rows), moved, len(bad),
+      " ".join("%s%d-%d" % (k, a, b) for k, (a, b) in zip(kind, labels))))
+print("\n".join(bad[:5]))
+sys.exit(1 if bad or not rows else 0)
+PYEOF
+)
+
+# Sockets of every kind the network views list, so each has rows; a UDP
+# socket on an IPv6 address too long for the LOCAL column (bound with
+# IP_FREEBIND, it sends nothing).
+PY_SOCKETS='
+import os, socket, sys, time
+keep = []
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(); keep.append(l)
+c = socket.create_connection(l.getsockname()); keep.append(c)
+keep.append(l.accept()[0])
+for fam, addr in ((socket.AF_INET, "127.0.0.1"),
+                  (socket.AF_INET6, "2001:db8:1234:5678:9abc:def0:1234:5678")):
+    u = socket.socket(fam, socket.SOCK_DGRAM)
+    u.setsockopt(socket.SOL_IP, 15, 1)   # IP_FREEBIND
+    u.bind((addr, 0)); keep.append(u)
+x = socket.socket(socket.AF_UNIX); x.bind(sys.argv[2]); x.listen(); keep.append(x)
+n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); n.bind((0, 0)); keep.append(n)
+open(sys.argv[1], "w").close()
+time.sleep(1000)'
+
+@test "table: the rows of every built-in view of the default manifest are under its header" {
+	spawn_py "${TAG}n" "$PY_SOCKETS" "$CONF/${TAG}.sock"
+	manifest 50-default.conf < "$BATS_TEST_DIRNAME/../../conf.d/50-default.conf"
+	bv apply
+
+	local views=() v prog n=0
+	while read -r v prog; do
+		views+=("$v")
+		# stacks: a block per thread (a "pid N tid N comm C" line, then
+		# its frames), not columns under a header
+		[ "$prog" = stacks ] && continue
+		rd "$v" > "$CONF/table.out"
+		run python3 -c "$ALIGN" "$CONF/table.out" "$v"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		n=$((n + 1))
+		# not vacuous: the long address moved the rest of its row
+		if [ "$v" = net/udp ]; then
+			[[ ${lines[0]} != *" 0 moved right"* ]]
+		fi
+	done < <(awk -F' *= *' '/^\[/ { v = substr($0, 2, length($0) - 2) }
+		$1 == "program" { print v, $2 }' "$CONF/50-default.conf")
+	# every view of the default manifest, all but stacks checked
+	same "views of the default manifest" "$(bv cat-config | sed -n 's/^\[\(.*\)\]$/\1/p')" \
+		"$(printf '%s\n' "${views[@]}")"
+	[ "$n" -eq $((${#views[@]} - 1)) ]
+}
+
+# ---------------------------------------------------------------------------
 # headers
 # ---------------------------------------------------------------------------
 
