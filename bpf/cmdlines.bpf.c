@@ -208,7 +208,10 @@ static __always_inline void print_cmdline(struct seq_file *seq, struct view_buf 
 	if (format == VIEW_FORMAT_TABLE)	/* n < start: staging was written out */
 		n = view_put_fill(b, n, n >= start ? n - start : VIEW_COMM_LEN, VIEW_COMM_LEN);
 	n = view_put_key(b, n, ",\"exe\":");
+	start = n;
 	n = view_put_str(seq, b, n, kthread ? 0 : load_exe(b, t));
+	if (format == VIEW_FORMAT_TABLE)	/* an empty exe: blank under EXE */
+		n = view_put_fill(b, n, n >= start ? n - start : 3, 3);
 	n = view_put_key(b, n, ",\"args\":");
 	if (kthread)
 		len = load_kthread(b, t, name);

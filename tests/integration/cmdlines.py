@@ -110,7 +110,7 @@ def check(fmt, path, pids):
     for pid in pids:
         want = expected(fmt, pid)
         if fmt == "table":
-            want = [pid, want[1] + b" " + want[2]]
+            want = [pid, want[1].ljust(3) + b" " + want[2]]
         if got.get(pid) != want:
             bad += 1
             print("pid %d (%s)\n  /proc: %r\n  view:  %r" % (pid, fmt, want, got.get(pid)))
