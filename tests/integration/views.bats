@@ -904,6 +904,9 @@ def check(labels, kind, row):
             q = b + s
         elif k == "L" and starts_at(row, a + s, q, last):
             q = run_end(row, a + s)
+        elif k == "L" and not last and a + s > q and b + s < len(row) and \
+                not row[a + s - 1:b + s + 1].strip():
+            q = b + s       # an empty value: blank under its label
         elif q + 1 < len(row) and (q < 0 or row[q] == " ") and row[q + 1] != " " and \
                 (k == "R" and run_end(row, q + 1) > b + s or k == "L" and q >= a + s):
             # longer than its column: this value (R) or the previous one (L)
