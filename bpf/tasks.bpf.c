@@ -41,6 +41,7 @@
 #define VIEW_BUF_EXTRA	struct cgroup *cgroups[CGROUP_DEPTH];	/* a path, leaf first */
 #include "view.h"
 #include "task_ns.h"
+#include "prom.h"
 
 VIEW_DOC("processes (or threads with threads = yes), like ps",
 	 "pid tid ppid uid state threads rss time start comm [cgroup]");
@@ -222,6 +223,109 @@ static __always_inline int print_task(struct seq_file *seq, struct task_struct *
 	return 0;
 }
 
+/*
+ * format = prometheus: processes, threads, resident memory and CPU time per
+ * task name (per process: the leader's name, whatever threads says), and
+ * tasks (threads) per state.  A kernel thread counts under its name up to
+ * the first '/' (kworker/3:1H-kblockd counts as kworker), so per-CPU and
+ * per-IRQ threads make a few series, not a few per CPU.
+ */
+VIEW_METRICS("bpfviews_processes{comm} bpfviews_threads{comm} "
+	     "bpfviews_resident_memory_bytes{comm} bpfviews_cpu_seconds_total{comm} "
+	     "bpfviews_tasks{state}");
+
+#define PROM_KIND_COMM		1
+#define PROM_KIND_STATE		2
+#define VIEW_PF_KTHREAD		0x00200000
+/* The four lines of a name at their longest, less the name: the metric
+ * names, the label and the numbers (20 digits; seconds 20 + 10) */
+#define PROM_COMM_COST		(4 * 24 + 54 + 80)
+#define PROM_STATE_COST		48
+
+/* The name a process counts under, NUL-padded; returns its length. */
+static __always_inline __u32 prom_comm(struct task_struct *t, char *name)
+{
+	bool kthread = t->flags & VIEW_PF_KTHREAD, end = false;
+	__u32 len = 0;
+
+	for (int i = 0; i < VIEW_COMM_LEN; i++) {
+		if (!name[i] || (kthread && name[i] == '/'))
+			end = true;
+		if (end)
+			name[i] = 0;
+		else
+			len++;
+	}
+	return len;
+}
+
+static __always_inline void prom_count_process(struct bpf_iter_meta *meta,
+					       struct task_struct *t, char *name)
+{
+	struct signal_struct *sig = t->signal;
+	int nthr = sig->nr_threads;
+	__u64 dead = sig->sum_sched_runtime, own = t->se.sum_exec_runtime;
+	__u64 rss = rss_kib(t->mm) << 10;
+	__u32 len = prom_comm(t, name);
+	struct prom_val *v;
+
+	v = prom_group(meta, PROM_KIND_COMM, name,
+		       PROM_COMM_COST + 4 * prom_label_cost(name, len));
+	if (!v)
+		return;
+	v->v[0]++;
+	v->v[1] += nthr;
+	v->v[2] += rss;
+	v->v[3] += process_runtime(t, dead, own, nthr);
+}
+
+static __always_inline void prom_print(struct bpf_iter_meta *meta)
+{
+	struct view_buf *b = view_buf();
+	__u64 s = meta->session_id;
+	struct seq_file *seq = meta->seq;
+
+	if (b) {
+		prom_family(seq, b, s, "processes", "Processes by name.", "gauge",
+			    "comm", PROM_KIND_COMM, 0, false);
+		prom_family(seq, b, s, "threads", "Threads of the processes, by name.",
+			    "gauge", "comm", PROM_KIND_COMM, 1, false);
+		prom_family(seq, b, s, "resident_memory_bytes",
+			    "Resident memory of the processes, by name.", "gauge",
+			    "comm", PROM_KIND_COMM, 2, false);
+		prom_family(seq, b, s, "cpu_seconds_total",
+			    "CPU time, user and system, of the live processes, by name.",
+			    "counter", "comm", PROM_KIND_COMM, 3, true);
+		prom_family(seq, b, s, "tasks", "Tasks (threads) by state, as in /proc/PID/stat.",
+			    "gauge", "state", PROM_KIND_STATE, 0, false);
+	}
+	prom_end(s);
+}
+
+/* Count t (every thread: its state; a process: its name's group), or print
+ * the series at the final call. */
+static __always_inline int prom_task(struct bpf_iter_meta *meta, struct task_struct *t)
+{
+	char name[VIEW_COMM_LEN], state[PROM_LABEL] = {};
+	struct task_ids ids;
+	struct prom_val *v;
+
+	if (!t) {
+		prom_print(meta);
+		return 0;
+	}
+	view_task_comm(t, name);
+	if (!view_comm_match(name) || !task_shown(t, &ids))
+		return 0;
+	state[0] = view_task_state(t);
+	v = prom_group(meta, PROM_KIND_STATE, state, PROM_STATE_COST);
+	if (v)
+		v->v[0]++;
+	if (t->pid == t->tgid)
+		prom_count_process(meta, t, name);
+	return 0;
+}
+
 SEC("iter/task")
 int tasks(struct bpf_iter__task *ctx)
 {
@@ -231,6 +335,8 @@ int tasks(struct bpf_iter__task *ctx)
 	struct task_ids ids;
 
 	view_keep_alive(ctx->meta, t);
+	if (format == VIEW_FORMAT_PROMETHEUS)
+		return prom_task(ctx->meta, t);
 	if (view_header_due(ctx->meta, t))
 		print_header(seq);
 	if (!t || (!threads && t->pid != t->tgid))

@@ -6,7 +6,9 @@
  * parameters every built-in view has (const volatile, so they live in
  * .rodata and bpfviews sets them from the manifest before loading):
  *
- *   format  enum view_format  table (default), csv or json
+ *   format  enum view_format  table (default), csv, json or prometheus
+ *                             (prometheus: only in the views that have
+ *                             VIEW_METRICS; prom.h)
  *   comm    char[8][16]       up to 8 task names; all empty: every task;
  *                             an entry ending in '*' matches a prefix
  *
@@ -70,7 +72,14 @@ enum view_format {
 	VIEW_FORMAT_TABLE,
 	VIEW_FORMAT_CSV,
 	VIEW_FORMAT_JSON,
+	VIEW_FORMAT_PROMETHEUS,
 };
+
+/* The series a view prints with format = prometheus (prom.h), one line each
+ * for `bpfviews programs`; the tool refuses that format for a built-in
+ * without them. */
+#define VIEW_METRICS(series)								\
+	static const char view_metrics[] __attribute__((used)) = series
 
 const volatile enum view_format format = VIEW_FORMAT_TABLE;
 #ifndef VIEW_NO_COMM	/* views of things that are not tasks have no comm filter */
@@ -185,7 +194,8 @@ static __always_inline void view_print_type(struct seq_file *seq, __u32 t)
 static __always_inline bool view_header_due(struct bpf_iter_meta *meta,
 					    void *obj)
 {
-	if (format == VIEW_FORMAT_JSON || meta->seq_num != 0)
+	if (format == VIEW_FORMAT_JSON || format == VIEW_FORMAT_PROMETHEUS ||
+	    meta->seq_num != 0)
 		return false;
 	return obj || meta->seq->count == 0;
 }
@@ -274,6 +284,7 @@ static __always_inline char view_task_state(struct task_struct *t)
  *   table  as is, control characters shown as '?'
  *   csv    quoted (RFC 4180, quotes doubled) if it has , " CR or LF
  *   json   quoted and escaped; bytes that are not valid UTF-8 become U+FFFD
+ *   prometheus  escaped as a label value (the caller writes the quotes)
  * The escaped bytes are staged in buf->out and written in chunks.
  */
 struct view_emit {
@@ -378,6 +389,34 @@ static __always_inline __u32 view_json_char(struct view_emit *e, char *out,
 	return n + 1;
 }
 
+/* Stage the Prometheus label-value form of c, byte i of the string, at
+ * out[n]: \\, \" and \n escaped, bytes that are not valid UTF-8 as U+FFFD
+ * (the text format is UTF-8; its parsers refuse anything else). */
+static __always_inline __u32 view_prom_char(struct view_emit *e, char *out,
+					    __u32 n, unsigned char c, __u32 i)
+{
+	if (e->cont) {
+		e->cont--;
+	} else if (c == '"' || c == '\\') {
+		out[n++] = '\\';
+	} else if (c == '\n') {
+		out[n] = '\\';
+		out[n + 1] = 'n';
+		return n + 2;
+	} else if (c >= 0x80) {
+		e->cont = view_utf8_len(e->buf->str, i, e->len);
+		if (!e->cont) {
+			out[n] = 0xef;
+			out[n + 1] = 0xbf;
+			out[n + 2] = 0xbd;
+			return n + 3;
+		}
+		e->cont--;
+	}
+	out[n] = c;
+	return n + 1;
+}
+
 /* Stage byte i of the string (bpf_loop callback). */
 static long view_emit_char(__u32 i, void *data)
 {
@@ -398,6 +437,8 @@ static long view_emit_char(__u32 i, void *data)
 		return 1;
 	if (format == VIEW_FORMAT_JSON) {
 		n = view_json_char(e, out, n, c, i);
+	} else if (format == VIEW_FORMAT_PROMETHEUS) {
+		n = view_prom_char(e, out, n, c, i);
 	} else if (format == VIEW_FORMAT_CSV) {
 		if (c == '"')
 			out[n++] = '"';
@@ -415,6 +456,7 @@ static long view_emit_char(__u32 i, void *data)
  *   table  no control character (below 0x20, or 0x7f)
  *   csv    no , " CR or LF
  *   json   printable ASCII without " and \ (other bytes need the UTF-8 check)
+ *   prometheus  ASCII without " \ and LF
  */
 #define VIEW_ONES		0x0101010101010101ULL
 #define VIEW_HIGHS		0x8080808080808080ULL
@@ -429,6 +471,9 @@ static __always_inline __u64 view_word_escapes(__u64 x)
 	if (format == VIEW_FORMAT_JSON)
 		return (x & VIEW_HIGHS) | VIEW_ANY_EQ(x, '"') | VIEW_ANY_EQ(x, '\\') |
 		       VIEW_ANY_BELOW(x, 0x20) | VIEW_ANY_EQ(x, 0x7f);
+	if (format == VIEW_FORMAT_PROMETHEUS)
+		return (x & VIEW_HIGHS) | VIEW_ANY_EQ(x, '"') | VIEW_ANY_EQ(x, '\\') |
+		       VIEW_ANY_EQ(x, '\n');
 	return VIEW_ANY_BELOW(x, 0x20) | VIEW_ANY_EQ(x, 0x7f);
 }
 

@@ -393,6 +393,26 @@ static int check_addresses(const struct view_conf *v, struct view_prog *vp, char
 	return -EPERM;
 }
 
+/* format = prometheus only for the built-ins that print it: they list their
+ * series (VIEW_METRICS in bpf/view.h). A custom object's format is its own. */
+static int check_format(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	const struct btf *btf = bpf_object__btf(vp->obj);
+	struct param_var var, doc;
+	const void *val;
+	char name[32];
+
+	if (!vp->stamp || params_find(btf, "format", &var) || !(val = params_var_data(vp->obj, &var)) ||
+	    params_format(btf, &var, val, name, sizeof(name)) || strcmp(name, "prometheus") ||
+	    !params_find_static(btf, "view_metrics", &doc))
+		return 0;
+	view_err(v, key_line(v, "format"), err, errlen,
+		 "program '%s' has no prometheus format; use table, csv or json "
+		 "(bpfviews-programs(7) lists the programs that have it)", bpf_program__name(vp->prog));
+	vp->manifest_error = true;
+	return -EINVAL;
+}
+
 /*
  * A built-in's stamp: the digest of its bytes, the program, the link
  * parameters and the initial data (the stamp variable still 0), written
@@ -463,6 +483,8 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 		rc = set_params(v, vp, err, errlen);
 	if (!rc)
 		rc = check_addresses(v, vp, err, errlen);
+	if (!rc)
+		rc = check_format(v, vp, err, errlen);
 	return rc ? rc : stamp(v, vp, err, errlen);
 }
 

@@ -66,7 +66,7 @@ static int show_program(const struct builtin_object *b, bool detail, struct json
 	LIBBPF_OPTS(bpf_object_open_opts, o, .object_name = b->name);
 	struct bpf_object *obj = bpf_object__open_mem(b->data, b->size, &o);
 	struct listing l = { .obj = obj, .j = j };
-	const char *summary, *columns;
+	const char *summary, *columns, *metrics;
 
 	if (!obj) {
 		pr_err("cannot open built-in '%s': %s", b->name, strerror(errno));
@@ -74,12 +74,14 @@ static int show_program(const struct builtin_object *b, bool detail, struct json
 	}
 	summary = doc_string(obj, "view_summary");
 	columns = doc_string(obj, "view_columns");
+	metrics = doc_string(obj, "view_metrics");
 	if (j) {
 		json_object_open(j);
 		json_field_str(j, "name", b->name);
 		json_field_str(j, "iterator", iterator_of(obj));
 		json_field_str(j, "summary", summary);
 		json_field_str(j, "columns", columns);
+		json_field_str(j, "prometheus", metrics);
 		json_key(j, "parameters");
 		json_array_open(j);
 		params_foreach(bpf_object__btf(obj), print_param, &l);
@@ -88,8 +90,10 @@ static int show_program(const struct builtin_object *b, bool detail, struct json
 	} else if (!detail) {
 		printf("%-12s %-12s %s\n", b->name, iterator_of(obj), summary);
 	} else {
-		printf("%s: %s\niterator: %s\ncolumns: %s\nparameters:\n", b->name, summary,
-		       iterator_of(obj), columns);
+		printf("%s: %s\niterator: %s\ncolumns: %s\n", b->name, summary, iterator_of(obj), columns);
+		if (*metrics)
+			printf("prometheus: %s\n", metrics);
+		printf("parameters:\n");
 		params_foreach(bpf_object__btf(obj), print_param, &l);
 	}
 	bpf_object__close(obj);

@@ -1,0 +1,205 @@
+#!/usr/bin/env bats
+# Kernel tests of format = prometheus (the tasks program): the series of
+# processes the test starts (prom_proc.py) against /proc, the text format
+# against promtool check metrics and prom_check.py, label escaping, the
+# bound on the output, and concurrent readers.
+
+load helpers
+
+setup() {
+	setup_view_root
+	command -v promtool > /dev/null || skip "no promtool (Debian package prometheus)"
+	manifest prom.conf <<-EOF
+	[prom]
+	program = tasks
+	format = prometheus
+	comm = bvprom*
+
+	[all]
+	program = tasks
+	format = prometheus
+	EOF
+}
+
+teardown() {
+	teardown_view_root
+}
+
+# start NAME THREADS MB CPU_MS: a prom_proc.py process; its pid in $STARTED.
+start() {
+	local ready=$BATS_TEST_TMPDIR/ready.$RANDOM
+	spawn python3 "$BATS_TEST_DIRNAME/prom_proc.py" "$1" "$2" "$3" "$4" "$ready"
+	for _ in $(seq 100); do
+		[ -e "$ready" ] && break
+		kill -0 "$LAST_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -e "$ready" ] || { echo "prom_proc.py $1 did not start"; return 1; }
+	STARTED=$(cat "$ready")
+}
+
+# samples VIEW: the view read, checked by promtool and prom_check.py, as
+# "NAME LABEL='VALUE' NUMBER" lines in $BATS_TEST_TMPDIR/VIEW.samples.
+samples() {
+	local f=$BATS_TEST_TMPDIR/$1
+	rd "$1" > "$f"
+	reads_ok
+	run promtool check metrics < "$f"
+	[ "$status" -eq 0 ] || { echo "promtool: $output"; return 1; }
+	[ -z "$output" ] || { echo "promtool: $output"; return 1; }
+	python3 "$BATS_TEST_DIRNAME/prom_check.py" "$f" > "$f.samples"
+}
+
+# value VIEW NAME LABEL='VALUE': the sample's number.
+value() {
+	awk -v k="$2 $3" '$1 " " $2 == k { print $3 }' "$BATS_TEST_TMPDIR/$1.samples"
+}
+
+@test "prometheus: processes, threads, resident memory and CPU seconds per name equal /proc" {
+	bv apply
+	local pids=() p
+	for _ in 1 2 3; do
+		start "b'bvpromA'" 4 20 300
+		pids+=("$STARTED")
+	done
+	start "b'bvpromB'" 1 5 0
+	pids+=("$STARTED")
+	samples prom
+	python3 - "$BATS_TEST_TMPDIR/prom.samples" "${pids[@]}" <<-'EOF'
+	import os, sys
+	samples = dict(l.rsplit(" ", 1) for l in open(sys.argv[1]).read().splitlines())
+	page, hz = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
+	want, states = {}, {}
+	for pid in sys.argv[2:]:
+	    comm = open("/proc/%s/comm" % pid).read().rstrip("\n")
+	    status = dict(l.split(":\t", 1) for l in open("/proc/%s/status" % pid).read().splitlines())
+	    stat = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
+	    w = want.setdefault(comm, [0, 0, 0, 0.0])
+	    w[0] += 1
+	    w[1] += int(status["Threads"])
+	    w[2] += int(open("/proc/%s/statm" % pid).read().split()[1]) * page
+	    w[3] += (int(stat[11]) + int(stat[12])) / hz
+	    for tid in os.listdir("/proc/%s/task" % pid):
+	        st = open("/proc/%s/task/%s/stat" % (pid, tid)).read().rsplit(")", 1)[1].split()[0]
+	        states[st] = states.get(st, 0) + 1
+	got = lambda name, label: samples.get("bpfviews_%s %s" % (name, label))
+	for comm, (procs, threads, rss, cpu) in want.items():
+	    label = "comm=%r" % comm
+	    assert got("processes", label) == str(procs), (comm, procs, got("processes", label))
+	    assert got("threads", label) == str(threads), (comm, threads, got("threads", label))
+	    # the kernel's counters without their per-CPU parts (as the tasks
+	    # table), which /proc sums: up to batch pages per CPU for each of
+	    # 3 counters (lib/percpu_counter.c: batch = max(32, 2 * CPUs))
+	    cpus = os.cpu_count()
+	    slack = procs * 3 * cpus * max(32, 2 * cpus) * page
+	    mem = int(got("resident_memory_bytes", label))
+	    assert abs(mem - rss) <= slack, (comm, rss, mem, slack)
+	    seconds = float(got("cpu_seconds_total", label))
+	    # /proc cuts user and system time to ticks each
+	    assert abs(seconds - cpu) <= procs * 2 / hz + 0.01, (comm, cpu, seconds)
+	assert float(got("cpu_seconds_total", "comm='bvpromA'")) >= 0.85
+	assert want["bvpromA"][2] >= 3 * 20 << 20
+	for st, n in states.items():
+	    assert got("tasks", "state=%r" % st) == str(n), (st, n, got("tasks", "state=%r" % st))
+	assert sum(l.startswith("bpfviews_tasks ") for l in samples) == len(states), samples
+	assert len(samples) == 4 * len(want) + len(states), samples
+	EOF
+}
+
+@test "prometheus: a whole-machine read passes promtool; kernel threads count by name up to '/'" {
+	bv apply
+	samples all
+	local f=$BATS_TEST_TMPDIR/all
+	# the families, each once, in this order, with their types
+	[ "$(grep '^# TYPE' "$f")" = "$(printf '%s\n' \
+		'# TYPE bpfviews_processes gauge' '# TYPE bpfviews_threads gauge' \
+		'# TYPE bpfviews_resident_memory_bytes gauge' \
+		'# TYPE bpfviews_cpu_seconds_total counter' '# TYPE bpfviews_tasks gauge')" ]
+	grep -q "^bpfviews_processes comm='kworker' [1-9]" "$f.samples"
+	grep -q "^bpfviews_processes comm='kthreadd' 1$" "$f.samples"
+	# no per-CPU names of kernel threads: ps's names of them, cut at '/'
+	! grep -q "comm='\(kworker\|ksoftirqd\|migration\|cpuhp\)/" "$f.samples"
+	# states are /proc's letters; this machine has sleeping tasks and idle
+	# kernel threads
+	! grep "^bpfviews_tasks" "$f.samples" | grep -v "^bpfviews_tasks state='[RSDTtXZPI]' [1-9][0-9]*$"
+	grep -q "^bpfviews_tasks state='S' [1-9]" "$f.samples"
+	grep -q "^bpfviews_tasks state='I' [1-9]" "$f.samples"
+}
+
+@test "prometheus: label values are escaped; a read with no match has the families and no samples" {
+	bv apply
+	start "b'bvprom\"q\\\\x\\n\\xff'" 1 0 0
+	samples prom
+	grep -qF 'bpfviews_processes{comm="bvprom\"q\\x\n'$'\xef\xbf\xbd''"} 1' "$BATS_TEST_TMPDIR/prom"
+	python3 - "$BATS_TEST_TMPDIR/prom.samples" <<-'EOF'
+	import sys
+	want = "bpfviews_processes comm=%r 1" % 'bvprom"q\\x\n\ufffd'
+	assert want in open(sys.argv[1]).read().splitlines(), want
+	EOF
+	kill "$STARTED"
+	wait "$STARTED" 2>/dev/null || true
+	samples prom
+	[ ! -s "$BATS_TEST_TMPDIR/prom.samples" ]
+	[ "$(grep -c '^# HELP' "$BATS_TEST_TMPDIR/prom")" -eq 5 ]
+}
+
+@test "prometheus: more names than the read's buffer holds count under [other], and the output fits" {
+	bv apply
+	local dir=$BATS_TEST_TMPDIR/names i
+	mkdir "$dir"
+	for i in $(seq 100 399); do
+		ln -s "$(command -v sleep)" "$dir/bvpromo$i"
+		spawn "$dir/bvpromo$i" 1000
+	done
+	sleep 0.5
+	[ "$(ps -e -o comm= | grep -c '^bvpromo')" -eq 300 ]
+	samples prom
+	local f=$BATS_TEST_TMPDIR/prom.samples
+	# every process is counted once, the names that fit and [other]
+	[ "$(awk '$1 == "bpfviews_processes" { n += $3 } END { print n }' "$f")" -eq 300 ]
+	[ "$(value prom bpfviews_processes "comm='[other]'")" -gt 0 ]
+	[ "$(grep -c "^bpfviews_processes comm='bvpromo" "$f")" -ge 80 ]
+	[ "$(grep -c "^bpfviews_threads comm='bvpromo" "$f")" -eq \
+	  "$(grep -c "^bpfviews_processes comm='bvpromo" "$f")" ]
+	[ "$(wc -c < "$BATS_TEST_TMPDIR/prom")" -le 32768 ]
+}
+
+@test "prometheus: concurrent readers each get the complete series" {
+	bv apply
+	local i r
+	for i in 1 2 3; do
+		start "b'bvpromC$i'" 2 1 0
+	done
+	rd prom > "$BATS_TEST_TMPDIR/want"
+	[ "$(grep -c '^bpfviews_processes{comm="bvpromC' "$BATS_TEST_TMPDIR/want")" -eq 3 ]
+	for r in 1 2 3 4; do
+		(for i in $(seq 15); do cat "$ROOT/prom" > "$BATS_TEST_TMPDIR/got.$r.$i" || exit 1; done) &
+		PIDS+=("$!")
+	done
+	for r in 1 2 3 4; do
+		wait "${PIDS[-r]}"
+	done
+	for r in 1 2 3 4; do
+		for i in $(seq 15); do
+			same "reader $r read $i (sorted)" "$(sort "$BATS_TEST_TMPDIR/want")" \
+				"$(sort "$BATS_TEST_TMPDIR/got.$r.$i")"
+			python3 "$BATS_TEST_DIRNAME/prom_check.py" "$BATS_TEST_TMPDIR/got.$r.$i" > /dev/null
+		done
+	done
+}
+
+@test "prometheus: a program without the format is refused with file:line" {
+	manifest z.conf <<-EOF
+	[stk]
+	program = stacks
+	format = prometheus
+	EOF
+	run bv apply
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"$CONF/z.conf:3: [stk] program 'stacks' has no prometheus format"* ]]
+	[ ! -e "$ROOT/prom" ]
+	rm "$CONF/z.conf"
+	bv apply
+	run bv programs tasks
+	[[ "$output" == *"prometheus: bpfviews_processes{comm} "* ]]
+}
