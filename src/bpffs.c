@@ -728,3 +728,8 @@ int bpffs_unpin(const struct bpffs_root *r, const char *name, char *err, size_t 
 	walk_close(&w);
 	return rc;
 }
+
+const char *bpffs_dir_refusal(const struct stat *st)
+{
+	return dir_refusal(st, true, 0);
+}

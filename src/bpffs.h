@@ -76,4 +76,9 @@ int bpffs_set_attrs(const struct bpffs_root *r, const char *name, mode_t mode, u
 /* Unpins ROOT/NAME and removes the directories that leaves empty. */
 int bpffs_unpin(const struct bpffs_root *r, const char *name, char *err, size_t errlen);
 
+struct stat;
+/* Why bpfviews does not write in the directory ST, by the root's rules
+ * (root's, not writable by group or others unless sticky), or NULL. */
+const char *bpffs_dir_refusal(const struct stat *st);
+
 #endif

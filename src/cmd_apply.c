@@ -1,5 +1,6 @@
 /* apply: make the root match the manifest. */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "commands.h"
 #include "log.h"
 #include "session.h"
+#include "textfile.h"
 
 static int pin_view(struct session *s, const struct step *st, char *err, size_t errlen)
 {
@@ -93,16 +95,23 @@ static void print_dry_step(const struct step *st)
 struct apply_run {
 	bool dry_run;
 	int failed;
+	bool *selected, *pinned;	/* per view, for the textfile links */
 };
 
 static void run_step(struct session *s, const struct step *st, struct apply_run *run)
 {
+	int rc = 0;
+
 	if (run->dry_run) {
 		print_dry_step(st);
 		run->failed += st->kind == STEP_FAILED || st->kind == STEP_BLOCKED;
 	} else {
-		run->failed += execute_step(s, st) != 0;
+		rc = execute_step(s, st);
+		run->failed += rc != 0;
 	}
+	/* a view that failed keeps its old pin; one that was blocked has none */
+	if (st->want >= 0)
+		run->pinned[st->want] = st->kind != STEP_BLOCKED && (st->pin >= 0 || (st->kind == STEP_CREATE && !rc));
 }
 
 /* A view's step runs as soon as its batch is loaded: the view holds its
@@ -125,6 +134,7 @@ int do_apply(int argc, char **argv)
 	const struct option longopts[] = { { "dry-run", no_argument, &dry_run, 1 }, { 0 } };
 	struct session s = { 0 };
 	struct apply_run run = { 0 };
+	struct textfile_scope sc;
 	int rc;
 
 	if (session_args(&s, argc, argv, longopts))
@@ -146,6 +156,14 @@ int do_apply(int argc, char **argv)
 	if (session_scan(&s))
 		goto out;
 	run.dry_run = dry_run;
+	run.selected = calloc(s.m.nviews + 1, sizeof(*run.selected));
+	run.pinned = calloc(s.m.nviews + 1, sizeof(*run.pinned));
+	if (!run.selected || !run.pinned) {
+		pr_err("out of memory");
+		goto out;
+	}
+	for (int i = 0; i < s.m.nviews; i++)
+		run.selected[i] = session_selected(&s, s.m.views[i].name);
 	session_load(&s, apply_batch, &run);
 	if (session_plan(&s))
 		goto out;
@@ -153,8 +171,12 @@ int do_apply(int argc, char **argv)
 	for (int i = 0; i < s.plan.n; i++)
 		if (s.plan.v[i].want < 0)
 			run_step(&s, &s.plan.v[i], &run);
+	sc = (struct textfile_scope){ .selected = run.selected, .pinned = run.pinned, .all = !s.only.n };
+	run.failed += textfiles_apply(&s.m, opts.root, &sc, dry_run);
 	rc = run.failed ? EXIT_VIEW : EXIT_OK;
 out:
+	free(run.selected);
+	free(run.pinned);
 	session_free(&s);
 	return rc;
 }

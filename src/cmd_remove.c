@@ -7,9 +7,22 @@
 #include "commands.h"
 #include "log.h"
 #include "session.h"
+#include "textfile.h"
 
-static int remove_pin(const struct bpffs_root *r, const struct pin *p)
+/* The manifest names the textfile directories to look for the views'
+ * links in; remove works without one, and says nothing of its errors. */
+static void read_manifest_quietly(struct manifest *m)
 {
+	int level = log_level;
+
+	log_level = LOG_QUIET - 1;
+	manifest_load(m, opts.conf, opts.nconf);
+	log_level = level;
+}
+
+static int remove_pin(const struct session *s, const struct pin *p)
+{
+	const struct bpffs_root *r = &s->root;
 	char err[1024];
 	int rc;
 
@@ -22,6 +35,8 @@ static int remove_pin(const struct bpffs_root *r, const struct pin *p)
 		pr_err("%s", err);
 	else
 		printf("removed %s\n", p->name);
+	if (!rc && p->kind == PIN_VIEW)
+		rc = textfiles_remove_view(&s->m, opts.root, p->name) ? -EIO : 0;
 	return rc;
 }
 
@@ -38,6 +53,7 @@ int do_remove(int argc, char **argv)
 		pr_err("remove: name views to remove, or --all");
 		return EXIT_USAGE;
 	}
+	read_manifest_quietly(&s.m);
 	rc = session_open_root(&s, false);
 	if (rc || !s.root.path)
 		return !rc && all ? EXIT_OK : EXIT_VIEW;
@@ -53,12 +69,12 @@ int do_remove(int argc, char **argv)
 			pr_err("no view %s under %s", s.only.names[i], opts.root);
 			failed++;
 		} else {
-			failed += remove_pin(&s.root, p) != 0;
+			failed += remove_pin(&s, p) != 0;
 		}
 	}
 	for (int i = 0; all && i < s.pins.n; i++)
 		if (s.pins.v[i].kind != PIN_FOREIGN)
-			failed += remove_pin(&s.root, &s.pins.v[i]) != 0;
+			failed += remove_pin(&s, &s.pins.v[i]) != 0;
 out:
 	session_free(&s);
 	return failed ? EXIT_VIEW : EXIT_OK;

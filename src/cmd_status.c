@@ -1,9 +1,11 @@
 /* status: each view in sync, changed, missing, orphan, foreign or failed. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "commands.h"
 #include "json.h"
 #include "session.h"
+#include "textfile.h"
 
 static void status_json(struct json *j, const struct session *s, const struct step *st)
 {
@@ -40,6 +42,51 @@ static bool in_sync(enum step_kind kind)
 	return kind == STEP_KEEP || kind == STEP_FOREIGN;
 }
 
+struct link_rows {
+	const struct session *s;
+	struct json *j;
+	int bad;
+};
+
+/* A textfile link: a row of its own, named by its path; one that no view
+ * wants (VIEW -1) is an orphan. */
+static void link_row(void *arg, int view, const char *path, enum link_state state, const char *detail)
+{
+	struct link_rows *lr = arg;
+	const char *name = view >= 0 ? lr->s->m.views[view].name : NULL;
+	const char *state_name = view >= 0 ? link_state_name(state) : "orphan";
+
+	lr->bad += view < 0 || state != LINK_IN_SYNC;
+	if (!opts.json) {
+		printf("%-24s %-8s %s%s%s%s\n", path, state_name, name ? "link to " : "", name ? name : "",
+		       *detail && name ? "; " : "", detail);
+		return;
+	}
+	json_object_open(lr->j);
+	json_field_str(lr->j, "textfile", path);
+	if (name)
+		json_field_str(lr->j, "view", name);
+	json_field_str(lr->j, "state", state_name);
+	if (*detail)
+		json_field_str(lr->j, "detail", detail);
+	json_object_close(lr->j);
+}
+
+static int link_rows(const struct session *s, struct json *j)
+{
+	struct link_rows lr = { .s = s, .j = j };
+	bool *selected = calloc(s->m.nviews + 1, sizeof(*selected));
+	struct textfile_scope sc = { .selected = selected, .pinned = selected, .all = !s->only.n };
+
+	if (!selected)
+		return 1;
+	for (int i = 0; i < s->m.nviews; i++)
+		selected[i] = session_selected(s, s->m.views[i].name);
+	textfiles_status(&s->m, opts.root, &sc, link_row, &lr);
+	free(selected);
+	return lr.bad;
+}
+
 int do_status(int argc, char **argv)
 {
 	const struct option longopts[] = { { 0 } };
@@ -71,6 +118,7 @@ int do_status(int argc, char **argv)
 			status_line(&s, &s.plan.v[i]);
 		bad += !in_sync(s.plan.v[i].kind);
 	}
+	bad += link_rows(&s, &j);
 	if (opts.json) {
 		json_array_close(&j);
 		json_end(&j);

@@ -18,6 +18,7 @@
 #include "manifest.h"
 #include "params.h"
 #include "paths.h"
+#include "textfile.h"
 #include "trust.h"
 
 
@@ -29,7 +30,7 @@ static const char *const default_dirs[] = {
 
 static const char *const own_keys[] = {
 	"program", "object", "mode", "owner", "group", "expose_addresses",
-	"pid", "tid", "cgroup", "order", "map",
+	"pid", "tid", "cgroup", "order", "map", "textfile",
 };
 
 /* Walk orders of the cgroup iterator, indexed by enum bpf_cgroup_iter_order. */
@@ -601,6 +602,8 @@ static void own_key(struct parse_state *ps, struct view_conf *v, const struct ma
 		what = "a walk order: self, descendants-pre, descendants-post or ancestors-up";
 	else if (!strcmp(k->key, "map") && (v->map = val)[0] != '/')
 		what = "the absolute path of a pinned map";
+	else if (!strcmp(k->key, "textfile") && !textfile_path_ok((v->textfile = val)))
+		what = "an absolute path of a file named NAME.prom, without '.' or '..' components";
 	if (what)
 		parse_error(ps, k->line, "[%s] %s = '%s' is not %s", v->name, k->key, val, what);
 	if (!*val && (!strcmp(k->key, "program") || !strcmp(k->key, "object")))

@@ -40,6 +40,7 @@ struct view_conf {
 	const char *cgroup;	/* a cgroup v2 path or id */
 	__u32 order;		/* enum bpf_cgroup_iter_order; 0: unset */
 	const char *map;	/* a pinned map, for map element iterators */
+	const char *textfile;	/* a link to the view for node_exporter (textfile.h) */
 };
 
 struct manifest {
