@@ -338,7 +338,7 @@ const char *textfile_unreachable(const char *root, const char *view, unsigned mo
 		*slash = '\0';
 		if (!stat(*dir ? dir : "/", &st) && !(st.st_mode & S_IXOTH)) {
 			snprintf(buf, len, "%s is mode %04o: a reader that is not root (node_exporter) cannot "
-				 "reach %s/%s through the link; see SHARING VIEWS in bpfviews(8)",
+				 "reach %s/%s through the link; see \"Sharing views\" in bpfviews(8)",
 				 *dir ? dir : "/", st.st_mode & 07777, root, view);
 			return buf;
 		}
