@@ -66,6 +66,20 @@ static __always_inline __u32 prom_label_cost(const char *label, __u32 len)
 	return view_plain(label, len) ? len : 3 * len;
 }
 
+/* v in decimal as a label value (PROM_LABEL bytes, zeroed); returns its length. */
+static __always_inline __u32 prom_label_u(char *label, __u32 v)
+{
+	__u32 len = 1, i;
+
+	for (__u32 t = v; t >= 10 && len < 10; t /= 10)
+		len++;
+	for (i = len; i > 0; i--) {
+		label[(i - 1) & (PROM_LABEL - 1)] = '0' + v % 10;
+		v /= 10;
+	}
+	return len;
+}
+
 /*
  * The group for label (PROM_LABEL bytes, NUL-padded) of kind, whose lines
  * take at most cost bytes; its kind's PROM_OTHER group if it would not fit

@@ -48,11 +48,66 @@
  */
 #define NET_INET
 #include "net.h"
+#include "prom.h"
 
 VIEW_DOC("TCP sockets, IPv4 and IPv6, like ss -tan and /proc/net/tcp{,6}",
 	 NET_INET_COLUMNS);
 
 const volatile enum view_state state[NET_STATES] = {};
+
+/*
+ * format = prometheus: sockets per state, and per local port of the
+ * listeners: how many listen there (several with SO_REUSEPORT, or IPv4 and
+ * IPv6) and the connections waiting in their accept queues.
+ */
+VIEW_METRICS("bpfviews_tcp_sockets{state} bpfviews_tcp_listeners{port} "
+	     "bpfviews_tcp_accept_queue{port}");
+
+#define PROM_KIND_STATE		1
+#define PROM_KIND_PORT		2
+/* a state's line and a port's two lines at their longest */
+#define PROM_STATE_COST		64
+#define PROM_PORT_COST		128
+
+static __always_inline void prom_count_socket(struct bpf_iter_meta *meta, int st,
+					      __u16 port, __u32 backlog)
+{
+	const struct view_name *name = net_state(st);
+	char label[PROM_LABEL] = {};
+	struct prom_val *v;
+
+	__builtin_memcpy(label, name->s, sizeof(name->s));
+	v = prom_group(meta, PROM_KIND_STATE, label, PROM_STATE_COST);
+	if (v)
+		v->v[0]++;
+	if (st != VIEW_STATE_LISTEN)
+		return;
+	__builtin_memset(label, 0, sizeof(label));
+	prom_label_u(label, port);
+	v = prom_group(meta, PROM_KIND_PORT, label, PROM_PORT_COST);
+	if (!v)
+		return;
+	v->v[0]++;
+	v->v[1] += backlog;
+}
+
+static __always_inline void prom_print(struct bpf_iter_meta *meta)
+{
+	struct view_buf *b = view_buf();
+	__u64 s = meta->session_id;
+	struct seq_file *seq = meta->seq;
+
+	if (b) {
+		prom_family(seq, b, s, "tcp_sockets", "TCP sockets by state, as ss names it.",
+			    "gauge", "state", PROM_KIND_STATE, 0, false);
+		prom_family(seq, b, s, "tcp_listeners", "Listening TCP sockets by local port.",
+			    "gauge", "port", PROM_KIND_PORT, 0, false);
+		prom_family(seq, b, s, "tcp_accept_queue",
+			    "Connections waiting for accept() on the listeners of a local port.",
+			    "gauge", "port", PROM_KIND_PORT, 1, false);
+	}
+	prom_end(s);
+}
 
 SEC("iter/tcp")
 int tcp(struct bpf_iter__tcp *ctx)
@@ -67,6 +122,10 @@ int tcp(struct bpf_iter__tcp *ctx)
 	int st;
 
 	view_keep_alive(ctx->meta, skc);
+	if (format == VIEW_FORMAT_PROMETHEUS && !skc) {
+		prom_print(ctx->meta);
+		return 0;
+	}
 	if (net_header_due(ctx->meta, skc))
 		net_inet_header(seq);
 	if (!skc)
@@ -106,6 +165,9 @@ int tcp(struct bpf_iter__tcp *ctx)
 		}
 		ino = net_sock_ino(sk);
 	}
-	net_inet_row(seq, &e, st, recvq, sendq, ctx->uid, ino);
+	if (format == VIEW_FORMAT_PROMETHEUS)
+		prom_count_socket(ctx->meta, st, e.lport, recvq);
+	else
+		net_inet_row(seq, &e, st, recvq, sendq, ctx->uid, ino);
 	return 0;
 }

@@ -203,3 +203,56 @@ value() {
 	run bv programs tasks
 	[[ "$output" == *"prometheus: bpfviews_processes{comm} "* ]]
 }
+
+@test "prometheus: tcp sockets per state, listeners and accept queues per port equal ss" {
+	manifest tcp.conf <<-EOF
+	[tcp]
+	program = tcp
+	format = prometheus
+	EOF
+	bv apply
+	# a network namespace of the test's own: no other socket in it
+	unshare -n python3 - "$ROOT/tcp" "$BATS_TEST_TMPDIR/tcp" <<-'EOF'
+	import socket, subprocess, sys
+	subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+	keep = []
+	def listen(family, addr, port, reuse=False):
+	    s = socket.socket(family, socket.SOCK_STREAM)
+	    if reuse:
+	        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+	    if family == socket.AF_INET6:
+	        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+	    s.bind((addr, port))
+	    s.listen(16)
+	    keep.append(s)
+	listen(socket.AF_INET, "127.0.0.1", 8080, True)
+	listen(socket.AF_INET, "127.0.0.1", 8080, True)
+	listen(socket.AF_INET6, "::1", 8080)
+	listen(socket.AF_INET, "127.0.0.1", 9090)
+	for _ in range(3):	# three connections waiting for accept() on 9090
+	    keep.append(socket.create_connection(("127.0.0.1", 9090)))
+	keep.append(socket.create_connection(("127.0.0.1", 8080)))
+	text = open(sys.argv[1]).read()
+	open(sys.argv[2], "w").write(text)
+	ss = subprocess.run(["ss", "-tanH"], capture_output=True, text=True, check=True).stdout
+	want = {}
+	def add(key, n):
+	    want[key] = want.get(key, 0) + n
+	for line in ss.splitlines():
+	    f = line.split()
+	    add('bpfviews_tcp_sockets{state="%s"}' % f[0], 1)
+	    if f[0] == "LISTEN":
+	        port = f[3].rsplit(":", 1)[1]
+	        add('bpfviews_tcp_listeners{port="%s"}' % port, 1)
+	        add('bpfviews_tcp_accept_queue{port="%s"}' % port, int(f[1]))
+	got = {l.rsplit(" ", 1)[0]: int(l.rsplit(" ", 1)[1]) for l in text.splitlines() if not l.startswith("#")}
+	assert got == want, (got, want)
+	assert want['bpfviews_tcp_listeners{port="8080"}'] == 3, want
+	assert want['bpfviews_tcp_accept_queue{port="9090"}'] == 3, want
+	assert want['bpfviews_tcp_accept_queue{port="8080"}'] == 1, want
+	assert want['bpfviews_tcp_sockets{state="ESTAB"}'] == 8, want
+	EOF
+	run promtool check metrics < "$BATS_TEST_TMPDIR/tcp"
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	python3 "$BATS_TEST_DIRNAME/prom_check.py" "$BATS_TEST_TMPDIR/tcp" > /dev/null
+}
