@@ -3,10 +3,10 @@
  * cmdlines - each process's command line and executable, like ps -o args,
  * /proc/PID/cmdline and readlink /proc/PID/exe.
  *
- * Parameters: format and comm (see view.h).
+ * Parameters: format and comm (see view.h), the cgroup filter (task_ns.h).
  *
  * Columns:
- *   pid   process id (tgid), as the tasks view numbers it
+ *   pid   process id (tgid), as the reader's pid namespace numbers it
  *   comm  the process's name
  *   exe   the executable's path, as readlink /proc/PID/exe shows it
  *         (" (deleted)" appended if it was unlinked); empty for kernel
@@ -28,6 +28,7 @@
 #define VIEW_NUL_SPLITS	/* json: a NUL ends one argument's string */
 #define VIEW_ROW
 #include "view.h"
+#include "task_ns.h"
 
 VIEW_DOC("each process's command line and executable, like ps -o args",
 	 "pid comm exe args");
@@ -194,14 +195,14 @@ static __always_inline __u32 load_kthread(struct view_buf *b, struct task_struct
 }
 
 static __always_inline void print_cmdline(struct seq_file *seq, struct view_buf *b,
-					  struct task_struct *t, const char *name)
+					  struct task_struct *t, int pid, const char *name)
 {
 	struct mm_struct *mm = t->mm;
 	bool kthread = t->flags & PF_KTHREAD, cut = false;
 	__u32 n, start, len = 0;
 
 	n = view_put_open(b, "{\"pid\":");
-	n = view_put_s(b, n, t->tgid, VIEW_W(7));
+	n = view_put_s(b, n, pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
 	start = n;
 	n = view_put_str(seq, b, n, view_load(b, name));
@@ -227,6 +228,7 @@ int cmdlines(struct bpf_iter__task *ctx)
 	struct seq_file *seq = ctx->meta->seq;
 	struct task_struct *t = ctx->task;
 	char name[VIEW_COMM_LEN];
+	struct task_ids ids;
 	struct view_buf *b;
 
 	view_keep_alive(ctx->meta, t);
@@ -235,11 +237,11 @@ int cmdlines(struct bpf_iter__task *ctx)
 	if (!t || t->pid != t->tgid)
 		return 0;
 	view_task_comm(t, name);
-	if (!view_comm_match(name))
+	if (!view_comm_match(name) || !task_shown(t, &ids))
 		return 0;
 	b = view_buf();
 	if (!b)
 		return VIEW_RETRY;
-	print_cmdline(seq, b, t, name);
+	print_cmdline(seq, b, t, ids.pid, name);
 	return 0;
 }

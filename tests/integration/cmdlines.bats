@@ -35,6 +35,9 @@ setup() {
 
 teardown() {
 	teardown_view_root
+	# the test's cgroup, once its process is gone (teardown_view_root waited)
+	[ -n "${CG_DIR:-}" ] && rmdir "$CG_DIR"
+	return 0
 }
 
 # start MODE [ARG...]: runs the helper (argv_helper.c) in the background;
@@ -193,4 +196,37 @@ check() {
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 2 ]
 	[[ "${lines[1]}" == "$p,argv_helper,"* ]]
+}
+
+@test "cmdlines: read inside a new pid namespace, pids and args are those ps shows there" {
+	bv apply
+	local d=$BATS_TEST_TMPDIR
+	D=$d HELPER=$HELPER ROOT=$ROOT unshare -p -f --mount-proc bash -c '
+		READY=$D/ready "$HELPER" sleep "in ns" x &
+		for _ in $(seq 100); do [ -e "$D/ready" ] && break; sleep 0.1; done
+		cat "$ROOT/cmd-csv" > "$D/view"
+		ps -o pid=,args= -C argv_helper > "$D/ps"'
+	[ "$(awk '{ print $1 }' "$d/ps")" = "$(cat "$d/ready")" ]
+	same "pid and args inside the namespace" "$(sed 's/^ *//' "$d/ps")" \
+		"$(python3 -c 'import csv, sys; [print(r[0], r[3]) for r in list(csv.reader(open(sys.argv[1])))[1:]]' "$d/view")"
+}
+
+@test "cmdlines: cgroup = PATH shows the command lines of that cgroup's processes only" {
+	local mount
+	mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	[ -n "$mount" ] || skip "no cgroup2 mount"
+	CG_DIR=$(mktemp -d "$mount/bpfviews-test-XXXXXX")
+	start sleep inside; local inside=$STARTED
+	echo "$inside" > "$CG_DIR/cgroup.procs"
+	start sleep outside
+	manifest cmdlines.conf <<-EOF
+	[cg]
+	program = cmdlines
+	format = csv
+	comm = argv_helper
+	cgroup = ${CG_DIR#"$mount"}
+	EOF
+	bv apply
+	same "the cgroup's command lines" "$inside $HELPER sleep inside" \
+		"$(rd cg | awk -F, 'NR > 1 { print $1, $4 }')"
 }
