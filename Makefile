@@ -59,7 +59,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 BENCH_OBJS := $(patsubst tests/bench/%.bpf.c,$(O)/bench/%.bpf.o,$(wildcard tests/bench/*.bpf.c))
 BENCH_BINS := $(O)/bench/bvbench $(O)/bench/loadgen
 
-.PHONY: all deps run check unit integration lint bench fuzz install uninstall clean
+.PHONY: all deps run check unit integration lint bench fuzz install uninstall deb clean
 all: $(O)/bpfviews
 
 deps:
@@ -188,7 +188,17 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/bpfviews/conf.d/,$(notdir $(wildcard conf.d/*.conf)))
 	-rmdir $(DESTDIR)$(LIBDIR)/bpfviews/conf.d $(DESTDIR)$(LIBDIR)/bpfviews $(DESTDIR)$(SYSCONFDIR)/bpfviews/conf.d $(DESTDIR)$(SYSCONFDIR)/bpfviews 2>/dev/null
 
-clean:
-	rm -rf $(O) build-san build-fuzz
+# make deb: dpkg-buildpackage -b in a copy of the tree under DEB_DIR, so the
+# package builds from the sources alone; the .deb lands in DEB_DIR.
+DEB_DIR ?= build-deb
+deb:
+	rm -rf $(DEB_DIR)/bpfviews && mkdir -p $(DEB_DIR)/bpfviews
+	tar -c --exclude=./.git --exclude=./build --exclude=./build-san --exclude=./build-fuzz --exclude=./build-deb . | \
+		tar -x -C $(DEB_DIR)/bpfviews
+	cd $(DEB_DIR)/bpfviews && dpkg-buildpackage -b -us -uc
+	@ls $(DEB_DIR)/*.deb
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+clean:
+	rm -rf $(O) build-san build-fuzz build-deb
+
+-include $(shell find $(O) -name '*.d' -type f 2>/dev/null)
