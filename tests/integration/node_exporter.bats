@@ -8,8 +8,8 @@
 # on loopback ports the test picks, with private directories, and are
 # stopped by pid after each test.
 #
-# The view is tests/objects/prom_procs.bpf.c: one sample per process named
-# $COMM, in the Prometheus text format.
+# The view is the tasks program in the Prometheus format, filtered to the
+# processes named $COMM, which the test starts.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -35,7 +35,7 @@ teardown() {
 procs_view() {
 	local name=$1
 	shift
-	printf '[%s]\nobject = %s\ncomm = %s\nmode = 0444\n' "$name" "$TEST_OBJECTS/prom_procs.bpf.o" "$COMM"
+	printf '[%s]\nprogram = tasks\nformat = prometheus\ncomm = %s\nmode = 0444\n' "$name" "$COMM"
 	printf '%s\n' "$@"
 }
 
@@ -67,8 +67,8 @@ start_sleepers() {
 linked $TEXT/bpfviews_procs.prom to procs" ]
 	[ "$(link_of "$TEXT/bpfviews_procs.prom")" = "$ROOT/procs" ]
 	[ "$(stat -c %U "$TEXT/bpfviews_procs.prom")" = root ]
-	# the samples of the processes started, through the link
-	[ "$(grep -c "^bpfviews_test_process{comm=\"$COMM\"," "$TEXT/bpfviews_procs.prom")" = 2 ]
+	# the processes started, through the link
+	grep -qxF "bpfviews_processes{comm=\"$COMM\"} 2" "$TEXT/bpfviews_procs.prom"
 	# no temporary link left beside it
 	[ "$(ls -A "$TEXT")" = bpfviews_procs.prom ]
 
@@ -261,7 +261,7 @@ removed link $TEXT/bpfviews_keep.prom" ]
 	for bad in relative/x.prom /x/bpfviews_tasks /x/.prom /x/../y.prom /x//y.prom /x/./y.prom; do
 		procs_view procs "textfile = $bad" | manifest 60-metrics.conf
 		run -2 --separate-stderr bv apply
-		grep -qxF "bpfviews: $CONF/60-metrics.conf:5: [procs] textfile = '$bad' is not an absolute path of a file named NAME.prom, without '.' or '..' components" <<< "$stderr"
+		grep -qxF "bpfviews: $CONF/60-metrics.conf:6: [procs] textfile = '$bad' is not an absolute path of a file named NAME.prom, without '.' or '..' components" <<< "$stderr"
 		[ ! -e "$ROOT/procs" ]
 	done
 	# two views cannot share one link
@@ -271,7 +271,7 @@ removed link $TEXT/bpfviews_keep.prom" ]
 		procs_view two "textfile = $TEXT/x.prom"
 	} | manifest 60-metrics.conf
 	run -1 --separate-stderr bv apply
-	grep -qxF "bpfviews: $CONF/60-metrics.conf:7: [two] textfile $TEXT/x.prom is [one]'s as well; not linked" <<< "$stderr"
+	grep -qxF "bpfviews: $CONF/60-metrics.conf:8: [two] textfile $TEXT/x.prom is [one]'s as well; not linked" <<< "$stderr"
 	[ "$(link_of "$TEXT/x.prom")" = "$ROOT/one" ]
 }
 
@@ -424,20 +424,19 @@ services_stopped() {
 	start_node_exporter
 	[ "$(ps -o user= -p "$NE_PID")" = "$(service_user)" ]
 
-	local metrics pid
+	local metrics
 	metrics=$(scrape)
 	grep -qxF 'node_textfile_scrape_error 0' <<< "$metrics"
-	grep -qxF '# TYPE bpfviews_test_process gauge' <<< "$metrics"
-	for pid in "${pids[@]}"; do
-		grep -qxF "bpfviews_test_process{comm=\"$COMM\",pid=\"$pid\"} 1" <<< "$metrics"
-	done
-	[ "$(grep -c "^bpfviews_test_process{comm=\"$COMM\"" <<< "$metrics")" = 3 ]
+	grep -qxF '# TYPE bpfviews_processes gauge' <<< "$metrics"
+	grep -qxF "bpfviews_processes{comm=\"$COMM\"} 3" <<< "$metrics"
+	grep -qxF "bpfviews_threads{comm=\"$COMM\"} 3" <<< "$metrics"
+	grep -qE "^bpfviews_cpu_seconds_total\{comm=\"$COMM\"\} [0-9.e+-]+$" <<< "$metrics"
 
 	# the next scrape runs the iterator again: a process gone is gone
 	kill "${pids[0]}"
 	wait "${pids[0]}" || true
 	metrics=$(scrape)
-	[ "$(grep -c "^bpfviews_test_process{comm=\"$COMM\"" <<< "$metrics")" = 2 ]
+	grep -qxF "bpfviews_processes{comm=\"$COMM\"} 2" <<< "$metrics"
 
 	# a view node_exporter's user cannot read is a scrape error, as it should be
 	procs_view procs "textfile = $TEXT/bpfviews_procs.prom" | sed 's/^mode = 0444/mode = 0400/' |
@@ -449,15 +448,22 @@ services_stopped() {
 	services_stopped "$NE_PID"
 }
 
-@test "promtool check metrics accepts the view's output" {
+@test "promtool check metrics accepts the view's output, filtered and whole" {
 	require_programs
-	procs_view procs "textfile = $TEXT/bpfviews_procs.prom" | manifest 60-metrics.conf
+	{
+		procs_view procs "textfile = $TEXT/bpfviews_procs.prom"
+		printf '\n[all]\nprogram = tasks\nformat = prometheus\nmode = 0444\ntextfile = %s\n' "$TEXT/bpfviews_all.prom"
+	} | manifest 60-metrics.conf
 	start_sleepers 2
 	run -0 bv apply
 	run -0 promtool check metrics < "$TEXT/bpfviews_procs.prom"
 	[ "$output" = "" ]
+	# every process of the machine, kernel threads included
+	run -0 promtool check metrics < "$TEXT/bpfviews_all.prom"
+	[ "$output" = "" ]
+	grep -q '^bpfviews_processes{comm="kthreadd"} 1$' "$TEXT/bpfviews_all.prom"
 	# and refuses what the textfile collector would refuse
-	run -1 promtool check metrics <<< 'bpfviews_test_process{comm="x" 1'
+	run -1 promtool check metrics <<< 'bpfviews_processes{comm="x" 1'
 }
 
 @test "a Prometheus server scraping node_exporter answers for the processes the test started" {
@@ -470,15 +476,18 @@ services_stopped() {
 	start_prometheus
 
 	wait_query 'up{job="node"}' 1
-	wait_query "count(bpfviews_test_process{comm=\"$COMM\"})" 3
-	wait_query "bpfviews_test_process{comm=\"$COMM\",pid=\"${pids[1]}\"}" 1
+	wait_query "bpfviews_processes{comm=\"$COMM\"}" 3
+	wait_query "bpfviews_threads{comm=\"$COMM\"}" 3
 	wait_query 'node_textfile_scrape_error{job="node"}' 0
 
 	# one process stops: the next scrapes say so
 	kill "${pids[1]}"
 	wait "${pids[1]}" || true
-	wait_query "count(bpfviews_test_process{comm=\"$COMM\"})" 2
-	wait_query "bpfviews_test_process{comm=\"$COMM\",pid=\"${pids[1]}\"}" none
+	wait_query "bpfviews_processes{comm=\"$COMM\"}" 2
+	# and none left: the series is gone
+	kill "${pids[0]}" "${pids[2]}"
+	wait "${pids[0]}" "${pids[2]}" || true
+	wait_query "bpfviews_processes{comm=\"$COMM\"}" none
 
 	services_stopped "$PROM_PID" "$NE_PID"
 }
