@@ -65,8 +65,8 @@ static int child_died(const struct view_conf *v, int status, const char *doing, 
 		snprintf(how, sizeof(how), "crashed (%s)", strsignal(WTERMSIG(status)));
 	else
 		snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(status));
-	snprintf(err, errlen, "%s:%d: [%s] libbpf %s %s %s: the object is malformed (its BTF or ELF); "
-		 "rebuild it with clang -g -target bpf", v->file, v->line, v->name, how, doing, v->object);
+	snprintf(err, errlen, "%s:%d: [%s] %s %s %s in a child process: the object is malformed (its BTF "
+		 "or ELF); rebuild it with clang -g -target bpf", v->file, v->line, v->name, doing, v->object, how);
 	return -EINVAL;
 }
 

@@ -7,11 +7,15 @@ untouched):
             the last type: libbpf segfaults in bpf_object__load (CO-RE)
   loop      every typedef names itself: libbpf loops forever in
             bpf_object__load (CO-RE)
+  static-name  every static variable's name is past the end of the
+            strings: libbpf opens the object and names the variable NULL,
+            which the parameter lookup (params.c) compares: a segfault
+            while the object is opened, in bpfviews' own code
 """
 import struct
 import sys
 
-BTF_KIND_STRUCT, BTF_KIND_TYPEDEF = 4, 8
+BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_VAR = 4, 8, 14
 # bytes that follow the 12-byte header of each kind, per vlen item or fixed
 ITEM = {4: 12, 5: 12, 6: 8, 13: 8, 15: 12, 19: 12}
 FIXED = {1: 4, 3: 12, 14: 4, 17: 4}
@@ -45,6 +49,9 @@ def main(how, src, dst):
                 hits += 1
         elif how == "loop" and kind == BTF_KIND_TYPEDEF:
             struct.pack_into("<I", elf, p + 8, tid)
+            hits += 1
+        elif how == "static-name" and kind == BTF_KIND_VAR and not struct.unpack_from("<I", elf, p + 12)[0]:
+            struct.pack_into("<I", elf, p, 0x00ffff00)
             hits += 1
         p += 12 + FIXED.get(kind, 0) + ITEM.get(kind, 0) * vlen
     if not hits:

@@ -87,6 +87,31 @@ corrupted() {
 	corrupted loop "type \[*\] is a loop of typedefs or modifiers"
 }
 
+@test "an object that crashes the open fails its view only: checked in a child process, the others apply" {
+	python3 "$BATS_TEST_DIRNAME/corrupt_btf.py" static-name "$TEST_OBJECTS/task_stack.bpf.o" "$CONF/broken.bpf.o"
+	chmod 0644 "$CONF/broken.bpf.o"
+	manifest 10-views.conf <<-EOF
+	[first]
+	program = tasks
+
+	[broken]
+	object = $CONF/broken.bpf.o
+	program = dump_task_stack
+
+	[last]
+	program = tasks
+	comm = bash
+	EOF
+	run -1 --separate-stderr bv apply
+	echo "stdout: $output"
+	echo "stderr: $stderr"
+	[[ "$stderr" == *"10-views.conf:4: [broken] opening $CONF/broken.bpf.o crashed (Segmentation fault) in a child process: the object is malformed"* ]]
+	[[ "$output" == *"created first"* && "$output" == *"created last"* ]]
+	[ "$(link_type_of first)" = iter ]
+	[ "$(link_type_of last)" = iter ]
+	[ ! -e "$ROOT/broken" ]
+}
+
 @test "300 views apply under ulimit -n 256, then a no-op apply finds all in sync" {
 	many_views 300
 	run -0 limited 256 apply
