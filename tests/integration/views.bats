@@ -541,6 +541,43 @@ teardown() {
 	[ "$status" -eq 0 ]
 }
 
+@test "tasks: in a pid namespace, a child forked by a non-main thread has its parent's pid there as ppid" {
+	manifest ns.conf <<-EOF
+	[tasks]
+	program = tasks
+	format = csv
+	[threads]
+	program = tasks
+	threads = yes
+	format = csv
+	EOF
+	bv apply
+	# inside: the thread-forking parent, the views and ps read there; the
+	# namespace's init (bash) ends, and the kernel kills the rest with it
+	local d=$BATS_TEST_TMPDIR
+	D=$d ROOT=$ROOT PY=$PY_THREAD_FORK PYTHON=$PYTHON timeout 60 \
+		unshare -p -f --mount-proc bash -c '
+		"$PYTHON" -c "$PY" "$D/ready" /bin/sleep &
+		for i in $(seq 200); do [ -s "$D/ready" ] && break; sleep 0.05; done
+		read -r child forker < "$D/ready"
+		for i in $(seq 200); do [ "$(cat /proc/$child/comm)" = sleep ] && break; sleep 0.05; done
+		cat "$ROOT/tasks" > "$D/tasks.raw"
+		cat "$ROOT/threads" > "$D/threads.raw"
+		ps -e -o pid=,ppid=,comm= > "$D/ps"
+		echo "$child $forker $!" > "$D/ids"' 3>&-
+	local child forker py
+	read -r child forker py < "$d/ids"
+	# not vacuous: the forking thread is not the main one, ps agrees
+	[ "$forker" != "$py" ]
+	grep -qE "^ *$child +$py sleep\$" "$d/ps"
+	# csv: pid,tid,ppid,uid,state,threads,rss,time,start,comm
+	same "tasks pid ppid comm, in the namespace" \
+		"$(awk '$3 != "ps" { print $1, $2, $3 }' "$d/ps" | sort)" \
+		"$(awk -F, 'NR > 1 && $10 != "cat" { print $1, $3, $10 }' "$d/tasks.raw" | sort)"
+	same "threads ppid of the child" "$child $child $py" \
+		"$(awk -F, -v c="$child" '$1 == c { print $1, $2, $3 }' "$d/threads.raw")"
+}
+
 @test "tasks: rss, start and time agree with /proc/PID/status VmRSS and /proc/PID/stat" {
 	# CPU time in three threads, one of which has exited; 16 MiB touched.
 	local code='
