@@ -24,6 +24,7 @@
 #define VIEW_NO_COMM
 #define VIEW_FACT_TYPES	fact_map_type_names
 #include "view.h"
+#include "prom.h"
 
 VIEW_DOC("BPF maps, like bpftool map show",
 	 "id type name key value max_entries flags");
@@ -86,6 +87,9 @@ static __always_inline int print_map(struct seq_file *seq, struct bpf_map *map,
 	return 0;
 }
 
+/* format = prometheus: the maps that pass the filters, by type. */
+VIEW_METRICS("bpfviews_bpf_maps{type}");
+
 SEC("iter/bpf_map")
 int bpf_maps(struct bpf_iter__bpf_map *ctx)
 {
@@ -94,10 +98,20 @@ int bpf_maps(struct bpf_iter__bpf_map *ctx)
 	char mname[BPF_OBJ_NAME_LEN] = {};
 
 	view_keep_alive(ctx->meta, map);
+	if (format == VIEW_FORMAT_PROMETHEUS && !map) {
+		prom_type_print(ctx->meta, "bpf_maps", "BPF maps by type, as bpftool names it.");
+		return 0;
+	}
 	if (view_header_due(ctx->meta, map))
 		print_header(seq);
 	if (!map || !FILTER_ENUM(type, map->map_type))
 		return 0;
 	bpf_probe_read_kernel_str(mname, sizeof(mname), map->name);
-	return FILTER_NAME(name, mname) ? print_map(seq, map, mname) : 0;
+	if (!FILTER_NAME(name, mname))
+		return 0;
+	if (format == VIEW_FORMAT_PROMETHEUS) {
+		prom_type_count(ctx->meta, map->map_type);
+		return 0;
+	}
+	return print_map(seq, map, mname);
 }

@@ -23,6 +23,7 @@
 #define VIEW_NO_COMM
 #define VIEW_FACT_TYPES	fact_prog_type_names
 #include "view.h"
+#include "prom.h"
 
 VIEW_DOC("loaded BPF programs, like bpftool prog show",
 	 "id type name tag loaded uid maps");
@@ -90,6 +91,9 @@ static __always_inline int print_prog(struct seq_file *seq, struct bpf_prog *pro
 	return 0;
 }
 
+/* format = prometheus: the programs that pass the filters, by type. */
+VIEW_METRICS("bpfviews_bpf_programs{type}");
+
 SEC("iter/bpf_prog")
 int bpf_progs(struct bpf_iter__bpf_prog *ctx)
 {
@@ -98,10 +102,20 @@ int bpf_progs(struct bpf_iter__bpf_prog *ctx)
 	char pname[BPF_OBJ_NAME_LEN] = {};
 
 	view_keep_alive(ctx->meta, prog);
+	if (format == VIEW_FORMAT_PROMETHEUS && !prog) {
+		prom_type_print(ctx->meta, "bpf_programs", "BPF programs by type, as bpftool names it.");
+		return 0;
+	}
 	if (view_header_due(ctx->meta, prog))
 		print_header(seq);
 	if (!prog || !FILTER_ENUM(type, prog->type))
 		return 0;
 	bpf_probe_read_kernel_str(pname, sizeof(pname), prog->aux->name);
-	return FILTER_NAME(name, pname) ? print_prog(seq, prog, pname) : 0;
+	if (!FILTER_NAME(name, pname))
+		return 0;
+	if (format == VIEW_FORMAT_PROMETHEUS) {
+		prom_type_count(ctx->meta, prog->type);
+		return 0;
+	}
+	return print_prog(seq, prog, pname);
 }

@@ -60,11 +60,23 @@ static __always_inline struct prom_val *prom_find(struct prom_key *key)
 	return bpf_map_lookup_elem(&prom_groups, key);
 }
 
+#ifdef VIEW_ROW
 /* Bytes the label value label[0..len) takes in a line at its longest. */
 static __always_inline __u32 prom_label_cost(const char *label, __u32 len)
 {
 	return view_plain(label, len) ? len : 3 * len;
 }
+#endif
+
+#ifdef VIEW_FACT_TYPES
+/* A group's label for a BPF program, map or link type: its number, printed
+ * as bpftool's name of it (PROM_TYPE_NAME), which may be longer than a
+ * label value here. */
+static __always_inline void prom_label_type(char *label, __u32 t)
+{
+	*(__u32 *)label = t;
+}
+#endif
 
 /* v in decimal as a label value (PROM_LABEL bytes, zeroed); returns its length. */
 static __always_inline __u32 prom_label_u(char *label, __u32 v)
@@ -121,25 +133,47 @@ struct prom_family {
 	__u64 session;
 	__u32 kind;
 	__u32 value;		/* index in v */
-	bool seconds;		/* v is nanoseconds, printed as seconds */
+	__u32 flags;		/* PROM_SECONDS, PROM_TYPE_NAME */
 };
 
-static long prom_sample(struct bpf_map *map, struct prom_key *key,
-			struct prom_val *val, struct prom_family *f)
+#define PROM_SECONDS	1	/* v is nanoseconds, printed as seconds */
+#define PROM_TYPE_NAME	2	/* the label is a type (prom_label_type()) */
+
+/* The label value of a group: the name of its type, or its text escaped. */
+static __always_inline void prom_label_value(struct prom_family *f, struct prom_key *key)
 {
-	__u64 v = val->v[f->value & (PROM_VALUES - 1)];
 	struct view_buf *buf = f->buf;
 	__u32 len;
 
-	if (key->session != f->session || key->kind != f->kind)
-		return 0;
-	BPF_SEQ_PRINTF(f->seq, "bpfviews_%s{%s=\"", f->name, f->label);
+#ifdef VIEW_FACT_TYPES
+	if (f->flags & PROM_TYPE_NAME) {
+		__u32 t = *(__u32 *)key->label;
+		const char *s = view_type_name(t);
+
+		if (s)
+			BPF_SEQ_PRINTF(f->seq, "%s", s);	/* [a-z0-9_] */
+		else
+			BPF_SEQ_PRINTF(f->seq, "%u", t);
+		return;
+	}
+#endif
 	__builtin_memcpy(buf->str, key->label, PROM_LABEL);
 	buf->str[PROM_LABEL - 1] = 0;
 	for (len = 0; len < PROM_LABEL - 1 && buf->str[len]; len++)
 		;
 	view_str(f->seq, buf, len);
-	if (f->seconds)
+}
+
+static long prom_sample(struct bpf_map *map, struct prom_key *key,
+			struct prom_val *val, struct prom_family *f)
+{
+	__u64 v = val->v[f->value & (PROM_VALUES - 1)];
+
+	if (key->session != f->session || key->kind != f->kind)
+		return 0;
+	BPF_SEQ_PRINTF(f->seq, "bpfviews_%s{%s=\"", f->name, f->label);
+	prom_label_value(f, key);
+	if (f->flags & PROM_SECONDS)
 		BPF_SEQ_PRINTF(f->seq, "\"} %llu.%09llu\n", v / 1000000000, v % 1000000000);
 	else
 		BPF_SEQ_PRINTF(f->seq, "\"} %llu\n", v);
@@ -149,16 +183,17 @@ static long prom_sample(struct bpf_map *map, struct prom_key *key,
 /*
  * One metric family: its HELP and TYPE lines, then a sample for each group
  * of kind in this read, value v[value] (a group's label under the name
- * label).  Needs the reader's scratch, buf.
+ * label; flags: PROM_SECONDS, PROM_TYPE_NAME).  Needs the reader's scratch,
+ * buf.
  */
 static __always_inline void prom_family(struct seq_file *seq, struct view_buf *buf,
 					__u64 session, const char *name, const char *help,
 					const char *type, const char *label, __u32 kind,
-					__u32 value, bool seconds)
+					__u32 value, __u32 flags)
 {
 	struct prom_family f = {
 		.seq = seq, .buf = buf, .name = name, .label = label,
-		.session = session, .kind = kind, .value = value, .seconds = seconds,
+		.session = session, .kind = kind, .value = value, .flags = flags,
 	};
 
 	BPF_SEQ_PRINTF(seq, "# HELP bpfviews_%s %s\n# TYPE bpfviews_%s %s\n",
@@ -179,5 +214,37 @@ static __always_inline void prom_end(__u64 session)
 {
 	bpf_for_each_map_elem(&prom_groups, prom_delete, &session, 0);
 }
+
+#ifdef VIEW_FACT_TYPES
+/*
+ * The views of BPF programs, maps and links: one family, the objects by
+ * type.  prom_type_count() counts one of type t; prom_type_print() prints
+ * bpfviews_NAME{type} at the final call.
+ */
+#define PROM_KIND_TYPE	1
+#define PROM_TYPE_COST	(64 + FACT_TYPE_NAME)
+
+static __always_inline void prom_type_count(struct bpf_iter_meta *meta, __u32 t)
+{
+	char label[PROM_LABEL] = {};
+	struct prom_val *v;
+
+	prom_label_type(label, t);
+	v = prom_group(meta, PROM_KIND_TYPE, label, PROM_TYPE_COST);
+	if (v)
+		v->v[0]++;
+}
+
+static __always_inline void prom_type_print(struct bpf_iter_meta *meta, const char *name,
+					    const char *help)
+{
+	struct view_buf *b = view_buf();
+
+	if (b)
+		prom_family(meta->seq, b, meta->session_id, name, help, "gauge", "type",
+			    PROM_KIND_TYPE, 0, PROM_TYPE_NAME);
+	prom_end(meta->session_id);
+}
+#endif
 
 #endif /* BPFVIEWS_PROM_H */

@@ -287,17 +287,17 @@ static __always_inline void prom_print(struct bpf_iter_meta *meta)
 
 	if (b) {
 		prom_family(seq, b, s, "processes", "Processes by name.", "gauge",
-			    "comm", PROM_KIND_COMM, 0, false);
+			    "comm", PROM_KIND_COMM, 0, 0);
 		prom_family(seq, b, s, "threads", "Threads of the processes, by name.",
-			    "gauge", "comm", PROM_KIND_COMM, 1, false);
+			    "gauge", "comm", PROM_KIND_COMM, 1, 0);
 		prom_family(seq, b, s, "resident_memory_bytes",
 			    "Resident memory of the processes, by name.", "gauge",
-			    "comm", PROM_KIND_COMM, 2, false);
+			    "comm", PROM_KIND_COMM, 2, 0);
 		prom_family(seq, b, s, "cpu_seconds_total",
 			    "CPU time, user and system, of the live processes, by name.",
-			    "counter", "comm", PROM_KIND_COMM, 3, true);
+			    "counter", "comm", PROM_KIND_COMM, 3, PROM_SECONDS);
 		prom_family(seq, b, s, "tasks", "Tasks (threads) by state, as in /proc/PID/stat.",
-			    "gauge", "state", PROM_KIND_STATE, 0, false);
+			    "gauge", "state", PROM_KIND_STATE, 0, 0);
 	}
 	prom_end(s);
 }

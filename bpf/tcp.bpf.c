@@ -99,12 +99,12 @@ static __always_inline void prom_print(struct bpf_iter_meta *meta)
 
 	if (b) {
 		prom_family(seq, b, s, "tcp_sockets", "TCP sockets by state, as ss names it.",
-			    "gauge", "state", PROM_KIND_STATE, 0, false);
+			    "gauge", "state", PROM_KIND_STATE, 0, 0);
 		prom_family(seq, b, s, "tcp_listeners", "Listening TCP sockets by local port.",
-			    "gauge", "port", PROM_KIND_PORT, 0, false);
+			    "gauge", "port", PROM_KIND_PORT, 0, 0);
 		prom_family(seq, b, s, "tcp_accept_queue",
 			    "Connections waiting for accept() on the listeners of a local port.",
-			    "gauge", "port", PROM_KIND_PORT, 1, false);
+			    "gauge", "port", PROM_KIND_PORT, 1, 0);
 	}
 	prom_end(s);
 }

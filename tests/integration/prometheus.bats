@@ -151,7 +151,10 @@ value() {
 		ln -s "$(command -v sleep)" "$dir/bvpromo$i"
 		spawn "$dir/bvpromo$i" 1000
 	done
-	sleep 0.5
+	for _ in $(seq 100); do
+		[ "$(ps -e -o comm= | grep -c '^bvpromo')" -eq 300 ] && break
+		sleep 0.1
+	done
 	[ "$(ps -e -o comm= | grep -c '^bvpromo')" -eq 300 ]
 	samples prom
 	local f=$BATS_TEST_TMPDIR/prom.samples
@@ -255,4 +258,50 @@ value() {
 	run promtool check metrics < "$BATS_TEST_TMPDIR/tcp"
 	[ "$status" -eq 0 ] && [ -z "$output" ]
 	python3 "$BATS_TEST_DIRNAME/prom_check.py" "$BATS_TEST_TMPDIR/tcp" > /dev/null
+}
+
+@test "prometheus: bpf_progs and bpf_maps count by type as bpftool shows them" {
+	manifest bpf.conf <<-EOF
+	[progs]
+	program = bpf_progs
+	format = prometheus
+
+	[maps]
+	program = bpf_maps
+	format = prometheus
+	EOF
+	bv apply
+	# other programs come and go: compare a read with bpftool listings taken
+	# before and after it that agree
+	python3 - "$ROOT" <<-'EOF'
+	import collections, json, re, subprocess, sys
+	def bpftool(what):
+	    out = subprocess.run(["bpftool", "-j", what, "show"], capture_output=True, check=True).stdout
+	    return collections.Counter(str(o["type"]) for o in json.loads(out))
+	def view(name):
+	    text = open("%s/%s" % (sys.argv[1], name)).read()
+	    got = collections.Counter()
+	    for line in text.splitlines():
+	        if line.startswith("#"):
+	            continue
+	        m = re.match(r'^bpfviews_bpf_(programs|maps)\{type="([a-z0-9_]+)"\} (\d+)$', line)
+	        assert m, line
+	        assert m.group(2) not in got, "twice: " + line
+	        got[m.group(2)] = int(m.group(3))
+	    return got
+	for what, name in ("prog", "progs"), ("map", "maps"):
+	    for _ in range(20):
+	        before, got, after = bpftool(what), view(name), bpftool(what)
+	        if before == after:
+	            break
+	    else:
+	        sys.exit("%s: bpftool never agreed with itself" % what)
+	    assert got == before, (what, got, before)
+	    assert got["tracing" if what == "prog" else "task_storage"] >= 2, got
+	EOF
+	rd progs > "$BATS_TEST_TMPDIR/bpf"
+	rd maps >> "$BATS_TEST_TMPDIR/bpf"
+	run promtool check metrics < "$BATS_TEST_TMPDIR/bpf"
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	python3 "$BATS_TEST_DIRNAME/prom_check.py" "$BATS_TEST_TMPDIR/bpf" > /dev/null
 }
