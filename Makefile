@@ -171,6 +171,8 @@ install: all
 	install -D -m 0755 $(O)/bpfviews $(DESTDIR)$(SBINDIR)/bpfviews
 	install -d $(DESTDIR)$(LIBDIR)/bpfviews/conf.d
 	install -m 0644 conf.d/*.conf $(DESTDIR)$(LIBDIR)/bpfviews/conf.d/
+	install -d $(DESTDIR)$(LIBDIR)/bpfviews/metrics
+	install -m 0644 conf.d/metrics/*.conf $(DESTDIR)$(LIBDIR)/bpfviews/metrics/
 	install -D -m 0644 man/bpfviews.8 $(DESTDIR)$(MANDIR)/man8/bpfviews.8
 	install -D -m 0644 man/bpfviews.conf.5 $(DESTDIR)$(MANDIR)/man5/bpfviews.conf.5
 	$(if $(wildcard man/bpfviews-programs.7),install -D -m 0644 man/bpfviews-programs.7 $(DESTDIR)$(MANDIR)/man7/bpfviews-programs.7)
@@ -178,15 +180,19 @@ install: all
 	install -D -m 0755 scripts/bpfviews-boot $(DESTDIR)$(SBINDIR)/bpfviews-boot
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' scripts/bpfviews.service > $(DESTDIR)$(UNITDIR)/bpfviews.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/bpfviews.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@LIBDIR@|$(LIBDIR)|g' scripts/bpfviews-metrics.service \
+		> $(DESTDIR)$(UNITDIR)/bpfviews-metrics.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/bpfviews.service $(DESTDIR)$(UNITDIR)/bpfviews-metrics.service
 	install -D -m 0644 scripts/bpfviews.bash-completion $(DESTDIR)$(BASHCOMPDIR)/bpfviews
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/bpfviews $(DESTDIR)$(SBINDIR)/bpfviews-boot $(DESTDIR)$(UNITDIR)/bpfviews.service $(DESTDIR)$(MANDIR)/man8/bpfviews.8 \
+	rm -f $(DESTDIR)$(SBINDIR)/bpfviews $(DESTDIR)$(SBINDIR)/bpfviews-boot $(DESTDIR)$(UNITDIR)/bpfviews.service \
+	      $(DESTDIR)$(UNITDIR)/bpfviews-metrics.service $(DESTDIR)$(MANDIR)/man8/bpfviews.8 \
 	      $(DESTDIR)$(MANDIR)/man5/bpfviews.conf.5 $(DESTDIR)$(MANDIR)/man7/bpfviews-programs.7 \
 	      $(DESTDIR)$(BASHCOMPDIR)/bpfviews
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/bpfviews/conf.d/,$(notdir $(wildcard conf.d/*.conf)))
-	-rmdir $(DESTDIR)$(LIBDIR)/bpfviews/conf.d $(DESTDIR)$(LIBDIR)/bpfviews $(DESTDIR)$(SYSCONFDIR)/bpfviews/conf.d $(DESTDIR)$(SYSCONFDIR)/bpfviews 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/bpfviews/metrics/,$(notdir $(wildcard conf.d/metrics/*.conf)))
+	-rmdir $(DESTDIR)$(LIBDIR)/bpfviews/conf.d $(DESTDIR)$(LIBDIR)/bpfviews/metrics $(DESTDIR)$(LIBDIR)/bpfviews $(DESTDIR)$(SYSCONFDIR)/bpfviews/conf.d $(DESTDIR)$(SYSCONFDIR)/bpfviews 2>/dev/null
 
 # make deb: dpkg-buildpackage -b in a copy of the tree under DEB_DIR, so the
 # package builds from the sources alone; the .deb lands in DEB_DIR.

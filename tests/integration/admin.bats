@@ -40,7 +40,7 @@ default_views() {
 	done
 	grep -q "^ExecStart=/usr/local/sbin/bpfviews apply$" "$DEST/lib/systemd/system/bpfviews.service"
 	conf=$DEST/usr/local/lib/bpfviews/conf.d
-	[ "$(ls "$conf")" = "$(ls "$REPO/conf.d")" ]
+	[ "$(ls "$conf")" = "$(cd "$REPO/conf.d" && ls -- *.conf)" ]
 	run "$DEST/usr/local/sbin/bpfviews" -C "$conf" -r "$ROOT" apply
 	[ "$status" -eq 0 ]
 	[ "$(cd "$ROOT" && find . -type f ! -name '*.debug' | sed 's|^\./||' | sort)" = "$(default_views)" ]

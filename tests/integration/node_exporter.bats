@@ -27,6 +27,7 @@ setup() {
 
 teardown() {
 	[ -n "${HIDDEN:-}" ] && umount "$HIDDEN/bpf" 2>/dev/null
+	[ -n "${SHARED:-}" ] && umount "$SHARED" 2>/dev/null
 	teardown_view_root
 	rm -rf "$TEXT" "${SERVICE_DIRS[@]}"
 }
@@ -490,4 +491,37 @@ services_stopped() {
 	wait_query "bpfviews_processes{comm=\"$COMM\"}" none
 
 	services_stopped "$PROM_PID" "$NE_PID"
+}
+
+@test "the shipped metrics manifest: a bpffs of its own, node_exporter reads every view with no scrape error" {
+	require_programs
+	local repo=$BATS_TEST_DIRNAME/../.. shared views
+	# as bpfviews(8) says: a bpffs of its own, mode 0755 (ROOT is one, 1777)
+	SHARED=$(mktemp -d /tmp/bpfviews-shared-XXXXXX)
+	SERVICE_DIRS+=("$SHARED")
+	mount -t bpf -o mode=0755 bpf "$SHARED"
+	# the manifest as shipped, with this test's textfile directory
+	sed "s|/var/lib/prometheus/node-exporter/|$TEXT/|" "$repo"/conf.d/metrics/*.conf | manifest 60-metrics.conf
+	start_sleepers 2
+	run -0 --separate-stderr "$BPFVIEWS" -C "$CONF" -r "$SHARED" apply
+	[ "$stderr" = "" ]
+
+	# every view is linked, 0444, and in the Prometheus format
+	views=$(sed -n 's/^\[\(.*\)\]$/\1/p' "$CONF/60-metrics.conf")
+	[ -n "$views" ]
+	local v
+	for v in $views; do
+		[ "$(stat -c %a "$SHARED/$v")" = 444 ]
+		[ "$(link_of "$TEXT/bpfviews_$v.prom")" = "$SHARED/$v" ]
+		run -0 promtool check metrics < "$TEXT/bpfviews_$v.prom"
+		[ "$output" = "" ]
+	done
+
+	start_node_exporter
+	local metrics
+	metrics=$(scrape)
+	grep -qxF 'node_textfile_scrape_error 0' <<< "$metrics"
+	grep -qxF "bpfviews_processes{comm=\"$COMM\"} 2" <<< "$metrics"
+	grep -q '^bpfviews_tcp_sockets{' <<< "$metrics"
+	services_stopped "$NE_PID"
 }

@@ -51,7 +51,7 @@ teardown() {
 		 /usr/share/doc/bpfviews/copyright; do
 		grep -qx "$f" <<<"$files" || { echo "the package lacks $f"; false; }
 	done
-	[ "$(grep '^/usr/lib/bpfviews/conf.d/.' <<<"$files" | xargs -n1 basename)" = "$(ls "$REPO/conf.d")" ]
+	[ "$(grep '^/usr/lib/bpfviews/conf.d/.' <<<"$files" | xargs -n1 basename)" = "$(cd "$REPO/conf.d" && ls -- *.conf)" ]
 	# the build tree is a copy: the worktree gets no debian/ build output
 	[ ! -e "$REPO/debian/bpfviews" ] && [ ! -e "$REPO/debian/files" ]
 	# the unit runs the packaged binary
