@@ -17,7 +17,7 @@
  * textfile collector reads only *.prom names, so it never sees it. */
 #define TEMP_PREFIX "."
 #define TEMP_SUFFIX "~bpfviews"
-#define NAME_ROOM (NAME_MAX - sizeof(TEMP_PREFIX TEMP_SUFFIX) + 2)
+#define NAME_ROOM (NAME_MAX - (sizeof(TEMP_PREFIX TEMP_SUFFIX) - 1))
 
 bool textfile_path_ok(const char *path)
 {
