@@ -584,8 +584,11 @@ static int foreach_in(const struct btf *btf, const char *section, __u32 linkage,
 		/* static vars (bpf_printk formats, say) are not the program's interface */
 		if (!t || !btf_is_var(t) || btf_var(t)->linkage != linkage)
 			continue;
+		var.name = btf__name_by_offset(btf, t->name_off);
+		if (!var.name)	/* a name past the strings: a broken object */
+			continue;
 		var = (struct param_var){
-			.name = btf__name_by_offset(btf, t->name_off),
+			.name = var.name,
 			.section = section,
 			.type_id = t->type,
 			.offset = vsi->offset,
