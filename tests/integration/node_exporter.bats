@@ -523,5 +523,7 @@ services_stopped() {
 	grep -qxF 'node_textfile_scrape_error 0' <<< "$metrics"
 	grep -qxF "bpfviews_processes{comm=\"$COMM\"} 2" <<< "$metrics"
 	grep -q '^bpfviews_tcp_sockets{' <<< "$metrics"
+	grep -q '^bpfviews_bpf_programs{' <<< "$metrics"
+	grep -q '^bpfviews_bpf_maps{' <<< "$metrics"
 	services_stopped "$NE_PID"
 }
