@@ -8,12 +8,15 @@ load helpers
 
 setup() {
 	setup_view_root
+	# the names of this run's processes: runs at the same time see each other's
+	P=bv$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+	export P
 	command -v promtool > /dev/null || skip "no promtool (Debian package prometheus)"
 	manifest prom.conf <<-EOF
 	[prom]
 	program = tasks
 	format = prometheus
-	comm = bvprom*
+	comm = $P*
 
 	[all]
 	program = tasks
@@ -59,10 +62,10 @@ value() {
 	bv apply
 	local pids=() p
 	for _ in 1 2 3; do
-		start "b'bvpromA'" 4 20 300
+		start "b'${P}A'" 4 20 300
 		pids+=("$STARTED")
 	done
-	start "b'bvpromB'" 1 5 0
+	start "b'${P}B'" 1 5 0
 	pids+=("$STARTED")
 	samples prom
 	python3 - "$BATS_TEST_TMPDIR/prom.samples" "${pids[@]}" <<-'EOF'
@@ -97,8 +100,9 @@ value() {
 	    seconds = float(got("cpu_seconds_total", label))
 	    # /proc cuts user and system time to ticks each
 	    assert abs(seconds - cpu) <= procs * 2 / hz + 0.01, (comm, cpu, seconds)
-	assert float(got("cpu_seconds_total", "comm='bvpromA'")) >= 0.85
-	assert want["bvpromA"][2] >= 3 * 20 << 20
+	a = os.environ["P"] + "A"
+	assert float(got("cpu_seconds_total", "comm=%r" % a)) >= 0.85
+	assert want[a][2] >= 3 * 20 << 20
 	for st, n in states.items():
 	    assert got("tasks", "state=%r" % st) == str(n), (st, n, got("tasks", "state=%r" % st))
 	assert sum(l.startswith("bpfviews_tasks ") for l in samples) == len(states), samples
@@ -128,12 +132,12 @@ value() {
 
 @test "prometheus: label values are escaped; a read with no match has the families and no samples" {
 	bv apply
-	start "b'bvprom\"q\\\\x\\n\\xff'" 1 0 0
+	start "b'${P}\"q\\\\x\\n\\xff'" 1 0 0
 	samples prom
-	grep -qF 'bpfviews_processes{comm="bvprom\"q\\x\n'$'\xef\xbf\xbd''"} 1' "$BATS_TEST_TMPDIR/prom"
+	grep -qF 'bpfviews_processes{comm="'"$P"'\"q\\x\n'$'\xef\xbf\xbd''"} 1' "$BATS_TEST_TMPDIR/prom"
 	python3 - "$BATS_TEST_TMPDIR/prom.samples" <<-'EOF'
-	import sys
-	want = "bpfviews_processes comm=%r 1" % 'bvprom"q\\x\n\ufffd'
+	import os, sys
+	want = "bpfviews_processes comm=%r 1" % (os.environ["P"] + '"q\\x\n\ufffd')
 	assert want in open(sys.argv[1]).read().splitlines(), want
 	EOF
 	kill "$STARTED"
@@ -148,22 +152,22 @@ value() {
 	local dir=$BATS_TEST_TMPDIR/names i
 	mkdir "$dir"
 	for i in $(seq 100 399); do
-		ln -s "$(command -v sleep)" "$dir/bvpromo$i"
-		spawn "$dir/bvpromo$i" 1000
+		ln -s "$(command -v sleep)" "$dir/${P}o$i"
+		spawn "$dir/${P}o$i" 1000
 	done
 	for _ in $(seq 100); do
-		[ "$(ps -e -o comm= | grep -c '^bvpromo')" -eq 300 ] && break
+		[ "$(ps -e -o comm= | grep -c "^${P}o")" -eq 300 ] && break
 		sleep 0.1
 	done
-	[ "$(ps -e -o comm= | grep -c '^bvpromo')" -eq 300 ]
+	[ "$(ps -e -o comm= | grep -c "^${P}o")" -eq 300 ]
 	samples prom
 	local f=$BATS_TEST_TMPDIR/prom.samples
 	# every process is counted once, the names that fit and [other]
 	[ "$(awk '$1 == "bpfviews_processes" { n += $3 } END { print n }' "$f")" -eq 300 ]
 	[ "$(value prom bpfviews_processes "comm='[other]'")" -gt 0 ]
-	[ "$(grep -c "^bpfviews_processes comm='bvpromo" "$f")" -ge 80 ]
-	[ "$(grep -c "^bpfviews_threads comm='bvpromo" "$f")" -eq \
-	  "$(grep -c "^bpfviews_processes comm='bvpromo" "$f")" ]
+	[ "$(grep -c "^bpfviews_processes comm='${P}o" "$f")" -ge 80 ]
+	[ "$(grep -c "^bpfviews_threads comm='${P}o" "$f")" -eq \
+	  "$(grep -c "^bpfviews_processes comm='${P}o" "$f")" ]
 	[ "$(wc -c < "$BATS_TEST_TMPDIR/prom")" -le 32768 ]
 }
 
@@ -171,10 +175,10 @@ value() {
 	bv apply
 	local i r
 	for i in 1 2 3; do
-		start "b'bvpromC$i'" 2 1 0
+		start "b'${P}C$i'" 2 1 0
 	done
 	rd prom > "$BATS_TEST_TMPDIR/want"
-	[ "$(grep -c '^bpfviews_processes{comm="bvpromC' "$BATS_TEST_TMPDIR/want")" -eq 3 ]
+	[ "$(grep -c "^bpfviews_processes{comm=\"${P}C" "$BATS_TEST_TMPDIR/want")" -eq 3 ]
 	for r in 1 2 3 4; do
 		(for i in $(seq 15); do cat "$ROOT/prom" > "$BATS_TEST_TMPDIR/got.$r.$i" || exit 1; done) &
 		PIDS+=("$!")
