@@ -2,7 +2,8 @@
 /*
  * files - open file descriptors, like lsof or ls -l /proc/PID/fd.
  *
- * Parameters: format and comm (see view.h).
+ * Parameters: format and comm (see view.h), readers and the cgroup filter
+ * (task_ns.h).
  *
  * Columns:
  *   pid   process id (tgid), as the reader's pid namespace numbers it

@@ -9,8 +9,9 @@
  * descriptor, as lsof shows it.  A process's threads share its file table
  * and are listed once; the link parameter pid walks one process only.
  *
- * Parameters (besides format and comm, see view.h; family, sport, dport,
- * src and dst are described in net.h):
+ * Parameters (besides format and comm, see view.h; readers and the cgroup
+ * filter, see task_ns.h; family, sport, dport, src and dst are described
+ * in net.h):
  *   protocol  enum list[8]   (empty)  tcp, udp, udplite, raw, icmp, sctp,
  *                                     mptcp, unix, netlink, packet, vsock,
  *                                     xdp, other: as the protocol column

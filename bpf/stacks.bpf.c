@@ -2,7 +2,8 @@
 /*
  * stacks - the kernel stack of every thread, like /proc/PID/task/TID/stack.
  *
- * Parameters (besides format and comm, see view.h):
+ * Parameters (besides format and comm, see view.h; readers and the cgroup
+ * filter, see task_ns.h):
  *   max_frames  u32  64  frames shown per thread, innermost first; values
  *                        above 128 count as 128
  *

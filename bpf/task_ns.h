@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * task_ns.h - what the views of tasks share: the numbers of a task in the
- * reader's pid namespace and the cgroup filter.  Include it after view.h;
+ * reader's pid namespace, the cgroup filter and the readers parameter.  Include it after view.h;
  * a view calls task_shown() for each task it would show.
  *
  * The reader is the task that reads the view (the current task while the
@@ -133,8 +133,39 @@ static __always_inline bool task_in_cgroup(struct task_struct *t)
 }
 
 /*
+ * The parameter readers: all (default) shows every task to every reader
+ * that can open the view; own shows a reader whose uid is not 0 only the
+ * tasks whose real, effective and saved uids are all its uid (as the uid
+ * check of ptrace_may_access(), which hidepid=invisible makes /proc ask),
+ * so that a world-readable view tells no user about other users' tasks.
+ * The reader's uid is its real uid (bpf_get_current_uid_gid()), as the
+ * initial user namespace numbers it, as the tasks' are.
+ */
+enum task_readers {
+	TASK_READERS_ALL,
+	TASK_READERS_OWN,
+};
+
+const volatile enum task_readers readers = TASK_READERS_ALL;
+
+static __always_inline bool task_readable(struct task_struct *t)
+{
+	const struct cred *c;
+	__u32 me;
+
+	if (readers != TASK_READERS_OWN)
+		return true;
+	me = (__u32)bpf_get_current_uid_gid();
+	if (!me)
+		return true;
+	c = t->real_cred;	/* the task's own, as /proc checks */
+	return c->uid.val == me && c->euid.val == me && c->suid.val == me;
+}
+
+/*
  * Whether the view shows t, and its ids for the current reader: t has
- * numbers in the reader's pid namespace and passes the cgroup filter.
+ * numbers in the reader's pid namespace and passes the cgroup filter and
+ * the readers parameter.
  * Every task view calls it once per row (or per task), after its own
  * cheaper filters.
  */
@@ -142,7 +173,7 @@ static __always_inline bool task_shown(struct task_struct *t, struct task_ids *i
 {
 	struct task_ns r;
 
-	if (!task_in_cgroup(t))
+	if (!task_in_cgroup(t) || !task_readable(t))
 		return false;
 	task_ns_reader(&r);
 	return task_ids(&r, t, ids);

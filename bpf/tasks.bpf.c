@@ -6,7 +6,7 @@
  *   threads  bool  false: one row per process (its thread-group leader);
  *                  true: one row per thread
  *   cgroup_column  bool  false: add the cgroup column
- * and the cgroup filter (task_ns.h).
+ * and readers and the cgroup filter (task_ns.h).
  *
  * Columns:
  *   pid      process id (tgid)
@@ -40,14 +40,16 @@
 #define CGROUP_NAME	256	/* NAME_MAX and a NUL */
 #define VIEW_BUF_EXTRA	struct cgroup *cgroups[CGROUP_DEPTH];	/* a path, leaf first */
 #include "view.h"
+
+/* the view's own parameters, listed before those of task_ns.h */
+const volatile bool threads = false;
+const volatile bool cgroup_column = false;
+
 #include "task_ns.h"
 #include "prom.h"
 
 VIEW_DOC("processes (or threads with threads = yes), like ps",
 	 "pid tid ppid uid state threads rss time start comm [cgroup]");
-
-const volatile bool threads = false;
-const volatile bool cgroup_column = false;
 
 extern int bpf_iter_task_new(struct bpf_iter_task *it, struct task_struct *task,
 			     unsigned int flags) __ksym;

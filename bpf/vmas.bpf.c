@@ -5,7 +5,8 @@
  * Meant with the link parameter pid (pid = N: that process only); without
  * it, every process's mappings (each address space once, under its
  * thread-group leader).
- * Parameters: format and comm (see view.h).
+ * Parameters: format and comm (see view.h), readers and the cgroup filter
+ * (task_ns.h).
  *
  * Columns (hex where /proc/PID/maps has hex):
  *   pid     process id (tgid), as the reader's pid namespace numbers it

@@ -214,3 +214,59 @@ time.sleep(1000)'
 	[[ "$output" == *"[net] cgroup applies to the cgroup iterator and task iterators; 'tcp' walks tcp"* ]]
 	[ ! -e "$ROOT/gone" ] && [ ! -e "$ROOT/tmp" ] && [ ! -e "$ROOT/net" ]
 }
+
+# as UID CMD...: runs CMD with real, effective and saved uid and gid UID.
+as() {
+	local uid=$1
+	shift
+	setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
+}
+
+# spawn_as UID CMD...: spawn of CMD as UID (setpriv itself is the process).
+spawn_as() {
+	local uid=$1
+	shift
+	spawn setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
+}
+
+@test "readers = own: one 0444 view shows root every process and each other user only its own" {
+	local u1=65534 u2=61302 p1 p1b p2 p0 pe
+	spawn_as $u1 sleep 1000; p1=$LAST_PID
+	spawn_as $u1 sleep 1000; p1b=$LAST_PID
+	spawn_as $u2 sleep 1000; p2=$LAST_PID
+	spawn sleep 1000; p0=$LAST_PID
+	# u1's real uid, but root's effective and saved ones: /proc with
+	# hidepid hides it from u1 too
+	spawn setpriv --ruid=$u1 --rgid=$u1 --clear-groups sleep 1000; pe=$LAST_PID
+	manifest own.conf <<-EOF
+	[own]
+	program = tasks
+	format = csv
+	readers = own
+	mode = 0444
+	[own-files]
+	program = files
+	format = csv
+	readers = own
+	mode = 0444
+	EOF
+	bv apply
+	sleep 0.2	# the setpriv have become sleep
+	[ "$(awk '/^Uid:/ { print $2, $3, $4 }' /proc/$pe/status)" = "$u1 0 0" ]
+	local all u1rows u2rows
+	all=$(rd own)
+	# csv: pid,tid,ppid,uid,...,comm; the reader (cat) is a row of its own
+	u1rows=$(as $u1 cat "$ROOT/own" | awk -F, 'NR > 1 && $10 != "cat"')
+	u2rows=$(as $u2 cat "$ROOT/own" | awk -F, 'NR > 1 && $10 != "cat"')
+	same "root sees all the test's processes" "$(printf '%s\n' $p0 $p1 $p1b $p2 $pe | sort)" \
+		"$(awk -F, -v m=" $p0 $p1 $p1b $p2 $pe " 'index(m, " " $1 " ") { print $1 }' <<< "$all" | sort)"
+	same "$u1 sees its own" "$(printf '%s\n' $p1 $p1b | sort)" \
+		"$(awk -F, -v m=" $p0 $p1 $p1b $p2 $pe " 'index(m, " " $1 " ") { print $1 }' <<< "$u1rows" | sort)"
+	same "$u1 sees no other uid" "" "$(awk -F, -v u=$u1 '$4 != u' <<< "$u1rows")"
+	same "$u2 sees its own" "$p2" "$(awk -F, '{ print $1 }' <<< "$u2rows")"
+	# root sees kernel threads, others do not
+	grep -q ',kthreadd$' <<< "$all"
+	# files: the same rule, per descriptor
+	same "$u2's files are its sleep's and its reader's" "$p2" \
+		"$(as $u2 cat "$ROOT/own-files" | awk -F, 'NR > 1 && $2 != "cat" { print $1 }' | sort -u)"
+}
