@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "log.h"
 #include "session.h"
 #include "textfile.h"
 
@@ -35,6 +36,24 @@ static void status_line(const struct session *s, const struct step *st)
 	else if (st->want >= 0 && s->errors[st->want])
 		detail = s->errors[st->want];
 	printf("%-24s %-8s %s\n", st->name, step_state_name(st->kind), detail);
+}
+
+/* Views pinned and none of them this manifest's: most likely applied from
+ * another manifest (make run, -C), so say which one was read. */
+static void hint_other_manifest(const struct session *s)
+{
+	int orphans = 0, ours = 0;
+
+	for (int i = 0; i < s->plan.n; i++) {
+		orphans += s->plan.v[i].kind == STEP_REMOVE;
+		ours += s->plan.v[i].kind != STEP_REMOVE && s->plan.v[i].pin >= 0;
+	}
+	if (!orphans || ours)
+		return;
+	fflush(stdout);	/* after the table */
+	pr_warn("every view under %s is an orphan of the manifest read (%s%s): "
+		"if they were applied from another one, give it with -C DIR",
+		opts.root, s->m.nfiles ? s->m.files[0] : "no file", s->m.nfiles > 1 ? ", ..." : "");
 }
 
 static bool in_sync(enum step_kind kind)
@@ -123,6 +142,7 @@ int do_status(int argc, char **argv)
 		json_array_close(&j);
 		json_end(&j);
 	}
+	hint_other_manifest(&s);
 	rc = bad ? EXIT_VIEW : EXIT_OK;
 out:
 	session_free(&s);

@@ -154,6 +154,24 @@ complete_line() {
 	[ "$output" = "$REPO/conf.d" ]
 }
 
+@test "status says which manifest it read when every pinned view is an orphan of it" {
+	setup_view_root
+	one_view
+	bv apply
+	other=$(mktemp -d /tmp/bpfviews-conf-XXXXXX)
+	chmod 0755 "$other"
+	printf '[x]\nprogram = tasks\n' > "$other/a.conf"
+	run "$BPFVIEWS" -C "$other" -r "$ROOT" status
+	rm -rf "$other"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "${lines[-1]}" = "bpfviews: every view under $ROOT is an orphan of the manifest read ($other/a.conf): if they were applied from another one, give it with -C DIR" ]
+	# one view of the manifest pinned: no hint
+	run bv status
+	[ "$status" -eq 0 ]
+	[[ $output != *"is an orphan of the manifest"* ]]
+}
+
 # make run applies to the real /sys/fs/bpf/views: here in a mount namespace
 # of its own, with a fresh bpffs on /sys/fs/bpf and empty /run and drop-in
 # directories, so nothing outside the test sees it.
