@@ -154,6 +154,18 @@ complete_line() {
 	[ "$output" = "$REPO/conf.d" ]
 }
 
+@test "completion of remove: the manifest's views and the ones pinned under -r, orphans too" {
+	setup_view_root
+	one_view
+	bv apply
+	mkdir "$ROOT/old"
+	bpftool link pin id "$(link_id tasks)" "$ROOT/old/gone"
+	run complete_line "$BPFVIEWS" remove -r "$ROOT" -C "$CONF" o
+	[ "$output" = old/gone ]
+	run complete_line "$BPFVIEWS" -r "$ROOT" remove -C "$CONF" ""
+	[ "$(sort -u <<<"$output")" = "$(printf '%s\n' old/gone tasks threads)" ]
+}
+
 @test "status says which manifest it read when every pinned view is an orphan of it" {
 	setup_view_root
 	one_view
