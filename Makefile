@@ -32,12 +32,13 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf) -lz -pth
 # Both use clang, whose UBSan honours log_path (tests/fuzz/sanitized collects
 # every report; gcc 12's UBSan writes to stderr, which tests capture), -O1
 # for whole stack traces, and leave the warnings to the gcc build: no -Werror.
-# bpfviews gets tests/fuzz/lsan_off.c: no leak check where LSan cannot run.
+# bpfviews gets tests/fuzz/san_runtime.c: fork-safe ASan, no leak check where
+# LSan cannot run.
 SAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ifeq ($(SANITIZE),1)
 O       := build-san
 SAN_RUN := tests/fuzz/sanitized $(abspath $(O))/sanitizer
-SAN_OBJS := $(O)/fuzz/lsan_off.o
+SAN_OBJS := $(O)/fuzz/san_runtime.o
 else ifeq ($(SANITIZE),fuzz)
 O       := build-fuzz
 SAN_FLAGS += -fsanitize=fuzzer-no-link
