@@ -9,8 +9,7 @@ untouched):
             bpf_object__load (CO-RE)
   static-name  every static variable's name is past the end of the
             strings: libbpf opens the object and names the variable NULL,
-            which the parameter lookup (params.c) compares: a segfault
-            while the object is opened, in bpfviews' own code
+            which the parameter lookup (params.c) must skip
 """
 import struct
 import sys

@@ -87,8 +87,21 @@ corrupted() {
 	corrupted loop "type \[*\] is a loop of typedefs or modifiers"
 }
 
-@test "an object that crashes the open fails its view only: checked in a child process, the others apply" {
+@test "an object whose static variables are named past the strings loads: its globals are just unnamed" {
 	python3 "$BATS_TEST_DIRNAME/corrupt_btf.py" static-name "$TEST_OBJECTS/task_stack.bpf.o" "$CONF/broken.bpf.o"
+	chmod 0644 "$CONF/broken.bpf.o"
+	manifest 10-views.conf <<-EOF
+	[broken]
+	object = $CONF/broken.bpf.o
+	program = dump_task_stack
+	EOF
+	run -0 bv apply
+	[ "$(link_type_of broken)" = iter ]
+}
+
+@test "an object that crashes libbpf's load fails its view only: loaded in a child process first, the others apply" {
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/crash_load.so" "$BATS_TEST_DIRNAME/crash_load.c" -ldl -lbpf
+	cp "$TEST_OBJECTS/task_stack.bpf.o" "$CONF/broken.bpf.o"
 	chmod 0644 "$CONF/broken.bpf.o"
 	manifest 10-views.conf <<-EOF
 	[first]
@@ -102,10 +115,12 @@ corrupted() {
 	program = tasks
 	comm = bash
 	EOF
-	run -1 --separate-stderr bv apply
+	# under SANITIZE=1 the ASan runtime is not first in the library list
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	run -1 --separate-stderr env LD_PRELOAD="$BATS_TEST_TMPDIR/crash_load.so" "$BPFVIEWS" -C "$CONF" -r "$ROOT" apply
 	echo "stdout: $output"
 	echo "stderr: $stderr"
-	[[ "$stderr" == *"10-views.conf:4: [broken] opening $CONF/broken.bpf.o crashed (Segmentation fault) in a child process: the object is malformed"* ]]
+	[[ "$stderr" == *"10-views.conf:4: [broken] loading $CONF/broken.bpf.o crashed (Segmentation fault) in a child process: the object is malformed"* ]]
 	[[ "$output" == *"created first"* && "$output" == *"created last"* ]]
 	[ "$(link_type_of first)" = iter ]
 	[ "$(link_type_of last)" = iter ]
