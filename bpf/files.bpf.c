@@ -22,6 +22,7 @@
 #define VIEW_ROW
 #include "view.h"
 #include "task_ns.h"
+#include "prom.h"
 
 VIEW_DOC("each open file descriptor, like lsof or ls -l /proc/PID/fd",
 	 "pid comm fd type name");
@@ -115,6 +116,35 @@ static __always_inline void print_file(struct seq_file *seq, struct view_buf *b,
 	view_row_end(seq, b, n);
 }
 
+/* format = prometheus: the descriptors that pass the filters, by type. */
+VIEW_METRICS("bpfviews_open_files{type}");
+
+#define PROM_KIND_TYPE		1
+#define PROM_TYPE_COST		64	/* its line at its longest */
+
+static __always_inline void prom_count_file(struct bpf_iter_meta *meta, struct file *file)
+{
+	const struct file_type *t = file_type(file);
+	char label[PROM_LABEL] = {};
+	struct prom_val *v;
+
+	__builtin_memcpy(label, t->name, sizeof(t->name));
+	v = prom_group(meta, PROM_KIND_TYPE, label, PROM_TYPE_COST);
+	if (v)
+		v->v[0]++;
+}
+
+static __always_inline void prom_print(struct bpf_iter_meta *meta)
+{
+	struct view_buf *b = view_buf();
+
+	if (b)
+		prom_family(meta->seq, b, meta->session_id, "open_files",
+			    "Open file descriptors by type, as the type column names it.",
+			    "gauge", "type", PROM_KIND_TYPE, 0, 0);
+	prom_end(meta->session_id);
+}
+
 SEC("iter/task_file")
 int files(struct bpf_iter__task_file *ctx)
 {
@@ -126,6 +156,10 @@ int files(struct bpf_iter__task_file *ctx)
 	struct task_ids ids;
 
 	view_keep_alive(ctx->meta, file);
+	if (format == VIEW_FORMAT_PROMETHEUS && !task) {
+		prom_print(ctx->meta);
+		return 0;
+	}
 	if (view_header_due(ctx->meta, file))
 		print_header(seq);
 	if (!task || !file)
@@ -133,6 +167,10 @@ int files(struct bpf_iter__task_file *ctx)
 	view_task_comm(task, name);
 	if (!view_comm_match(name) || !task_shown(task, &ids))
 		return 0;
+	if (format == VIEW_FORMAT_PROMETHEUS) {
+		prom_count_file(ctx->meta, file);
+		return 0;
+	}
 	buf = view_buf();
 	if (!buf)
 		return VIEW_RETRY;

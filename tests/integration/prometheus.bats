@@ -309,3 +309,57 @@ value() {
 	[ "$status" -eq 0 ] && [ -z "$output" ]
 	python3 "$BATS_TEST_DIRNAME/prom_check.py" "$BATS_TEST_TMPDIR/bpf" > /dev/null
 }
+
+@test "prometheus: files counts descriptors by type as /proc/PID/fd shows them" {
+	manifest files.conf <<-EOF
+	[files]
+	program = files
+	format = prometheus
+	comm = $P*
+	EOF
+	bv apply
+	local pids=() dir=$BATS_TEST_TMPDIR/fds
+	mkdir "$dir"
+	# processes holding regular files, a directory, pipes, a socket pair
+	# and an eventfd, each named $P + F
+	cat > "$dir.py" <<-'EOF'
+	import ctypes, os, socket, sys, time
+	keep = [open("%s/f%d" % (sys.argv[2], i), "w") for i in range(3)]
+	keep += [os.open(sys.argv[2], os.O_RDONLY), os.pipe(), socket.socketpair(),
+	         os.eventfd(0)]
+	ctypes.CDLL(None).prctl(15, (sys.argv[1] + "F").encode(), 0, 0, 0)	# ready
+	time.sleep(1000)
+	EOF
+	for _ in 1 2; do
+		spawn python3 "$dir.py" "$P" "$dir"
+		pids+=("$LAST_PID")
+	done
+	for _ in $(seq 100); do
+		[ "$(ps -e -o comm= | grep -c "^${P}F")" -eq 2 ] && break
+		sleep 0.1
+	done
+	rd files > "$BATS_TEST_TMPDIR/files"
+	python3 - "$BATS_TEST_TMPDIR/files" "${pids[@]}" <<-'EOF'
+	import collections, os, stat, sys
+	want = collections.Counter()
+	for pid in sys.argv[2:]:
+	    for fd in os.listdir("/proc/%s/fd" % pid):
+	        path = "/proc/%s/fd/%s" % (pid, fd)
+	        if os.readlink(path).startswith("anon_inode:"):
+	            want["anon"] += 1
+	            continue
+	        m = os.stat(path).st_mode
+	        want[[n for f, n in ((stat.S_ISREG, "REG"), (stat.S_ISDIR, "DIR"),
+	                             (stat.S_ISCHR, "CHR"), (stat.S_ISFIFO, "FIFO"),
+	                             (stat.S_ISSOCK, "SOCK"), (stat.S_ISBLK, "BLK")) if f(m)][0]] += 1
+	got = collections.Counter()
+	for line in open(sys.argv[1]).read().splitlines():
+	    if not line.startswith("#"):
+	        label, n = line.rsplit(" ", 1)
+	        got[label.split('"')[1]] = int(n)
+	assert got == want, (got, want)
+	assert want["REG"] >= 6 and want["FIFO"] >= 4 and want["SOCK"] >= 4 and want["anon"] >= 2, want
+	EOF
+	run promtool check metrics < "$BATS_TEST_TMPDIR/files"
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+}
