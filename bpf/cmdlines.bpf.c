@@ -199,20 +199,15 @@ static __always_inline void print_cmdline(struct seq_file *seq, struct view_buf 
 {
 	struct mm_struct *mm = t->mm;
 	bool kthread = t->flags & PF_KTHREAD, cut = false;
-	__u32 n, start, len = 0;
+	__u32 n, len = 0;
 
 	n = view_put_open(b, "{\"pid\":");
 	n = view_put_s(b, n, pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
-	start = n;
-	n = view_put_str(seq, b, n, view_load(b, name));
-	if (format == VIEW_FORMAT_TABLE)	/* n < start: staging was written out */
-		n = view_put_fill(b, n, n >= start ? n - start : VIEW_COMM_LEN, VIEW_COMM_LEN);
+	n = view_put_str_w(seq, b, n, view_load(b, name), VIEW_COMM_LEN);
 	n = view_put_key(b, n, ",\"exe\":");
-	start = n;
-	n = view_put_str(seq, b, n, kthread ? 0 : load_exe(b, t));
-	if (format == VIEW_FORMAT_TABLE)	/* an empty exe: blank under EXE */
-		n = view_put_fill(b, n, n >= start ? n - start : 3, 3);
+	/* an empty exe: blank under EXE */
+	n = view_put_str_w(seq, b, n, kthread ? 0 : load_exe(b, t), 3);
 	n = view_put_key(b, n, ",\"args\":");
 	if (kthread)
 		len = load_kthread(b, t, name);

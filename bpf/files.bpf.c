@@ -94,16 +94,13 @@ static __always_inline void print_file(struct seq_file *seq, struct view_buf *b,
 				       int pid, const char *name,
 				       __u32 fd, struct file *file)
 {
-	__u32 n, start;
+	__u32 n;
 	long len;
 
 	n = view_put_open(b, "{\"pid\":");
 	n = view_put_s(b, n, pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
-	start = n;
-	n = view_put_str(seq, b, n, view_load(b, name));
-	if (format == VIEW_FORMAT_TABLE)	/* n < start: staging was written out */
-		n = view_put_fill(b, n, n >= start ? n - start : VIEW_COMM_LEN, VIEW_COMM_LEN);
+	n = view_put_str_w(seq, b, n, view_load(b, name), VIEW_COMM_LEN);
 	n = view_put_key(b, n, ",\"fd\":");
 	n = view_put_u(b, n, fd, VIEW_W(5));
 	n = view_put_key(b, n, ",\"type\":\"");

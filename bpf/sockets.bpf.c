@@ -324,7 +324,7 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 	struct sock *sk = f->sk;
 	__u32 fam = row_any(f->fam), fi = row_any(family_index(f->fam)) & 7;
 	__u32 pi = row_any(f->proto) & 15, ti = row_any(f->type) & 15;
-	__u32 st = row_any(f->st), n, start, len;
+	__u32 st = row_any(f->st), n, len;
 
 	if (st > NET_STATES)
 		st = 0;
@@ -338,12 +338,9 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 	n = view_put_open(b, "{\"pid\":");
 	n = view_put_s(b, n, pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
-	start = n;
 	/* a task name is at most 15 bytes: the verifier walks no longer ones */
 	len = view_load(b, name);
-	n = view_put_str(seq, b, n, len < VIEW_COMM_LEN ? len : VIEW_COMM_LEN - 1);
-	if (format == VIEW_FORMAT_TABLE)	/* n < start: staging was written out */
-		n = view_put_fill(b, n, n >= start ? n - start : VIEW_COMM_LEN, VIEW_COMM_LEN);
+	n = view_put_str_w(seq, b, n, len < VIEW_COMM_LEN ? len : VIEW_COMM_LEN - 1, VIEW_COMM_LEN);
 	n = view_put_key(b, n, ",\"uid\":");
 	n = view_put_u(b, n, sk->sk_uid.val, VIEW_W(5));
 	n = view_put_key(b, n, ",\"fd\":");

@@ -824,6 +824,20 @@ static __always_inline __u32 view_put_str(struct seq_file *seq, struct view_buf 
 	return e.n;
 }
 
+/* view_put_str(), then in a table padded to WIDTH. When the string did not
+ * fit and the scratch was written out, n comes back below where the string
+ * started: the column is then taken as full. */
+static __always_inline __u32 view_put_str_w(struct seq_file *seq, struct view_buf *buf,
+					    __u32 n, __u32 len, __u32 width)
+{
+	__u32 start = n;
+
+	n = view_put_str(seq, buf, n, len);
+	if (format == VIEW_FORMAT_TABLE)
+		n = view_put_fill(buf, n, n >= start ? n - start : width, width);
+	return n;
+}
+
 #endif /* VIEW_ROW */
 
 #endif /* BPFVIEWS_VIEW_H */

@@ -20,13 +20,6 @@ teardown() {
 
 # ---- local helpers ----
 
-# Copies a test object into $CONF (root-owned, 0644: the tool refuses objects
-# others may write) and prints its path.
-obj() {
-	install -m 0644 -o root -g root "$TEST_OBJECTS/$1" "$CONF/$1"
-	echo "$CONF/$1"
-}
-
 # Every entry under the root except the kernel's dotted files, with type,
 # mode and owner: a snapshot to prove that nothing changed.
 root_listing() {

@@ -72,6 +72,12 @@ manifest() {
 	chmod 0644 "$CONF/$1"
 }
 
+# Copies a test object into $CONF (root-owned, 0644) and prints its path.
+obj() {
+	install -m 0644 -o root -g root "$TEST_OBJECTS/$1" "$CONF/$1"
+	echo "$CONF/$1"
+}
+
 bv() {
 	"$BPFVIEWS" -C "$CONF" -r "$ROOT" "$@"
 }

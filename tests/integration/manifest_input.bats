@@ -18,12 +18,6 @@ teardown() {
 	teardown_view_root
 }
 
-# Copies a test object into $CONF (root-owned, 0644) and prints its path.
-obj() {
-	install -m 0644 -o root -g root "$TEST_OBJECTS/$1" "$CONF/$1"
-	echo "$CONF/$1"
-}
-
 # Pins two views and keeps "NAME ID" for both in $BEFORE: the state that a
 # manifest which cannot be read must leave alone.
 pin_two() {

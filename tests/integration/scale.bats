@@ -16,12 +16,6 @@ teardown() {
 	teardown_view_root
 }
 
-# Copies a test object into $CONF (root-owned, 0644) and prints its path.
-obj() {
-	install -m 0644 -o root -g root "$TEST_OBJECTS/$1" "$CONF/$1"
-	echo "$CONF/$1"
-}
-
 # N views of the tasks program, each with its own parameter (so each is a
 # program of its own), in one manifest file.
 many_views() {

@@ -17,12 +17,6 @@ teardown() {
 	teardown_view_root
 }
 
-# Copies a test object into $CONF (root-owned, 0644) and prints its path.
-obj() {
-	install -m 0644 -o root -g root "$TEST_OBJECTS/$1" "$CONF/$1"
-	echo "$CONF/$1"
-}
-
 # The running kernel's config, where libbpf reads it for __kconfig externs.
 kernel_config() {
 	if [ -r /proc/config.gz ]; then
