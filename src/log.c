@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "json.h"
 #include "log.h"
@@ -26,20 +27,38 @@ static void text_string(FILE *f, const char *str)
 	}
 }
 
+static void format_line(FILE *f, const char *level, const char *msg)
+{
+	if (log_json) {
+		fprintf(f, "{\"level\":\"%s\",\"message\":", level);
+		json_string(f, msg);
+		fputs("}\n", f);
+	} else {
+		fputs("bpfviews: ", f);
+		text_string(f, msg);
+		fputc('\n', f);
+	}
+}
+
+/* One write per message: stderr is unbuffered, and the loader threads
+ * report at the same time, so a line built a byte at a time would be many
+ * system calls and could interleave with another thread's. */
 static void emit(const char *level, const char *fmt, va_list ap)
 {
-	char msg[4096];
+	char msg[4096], *line = NULL;
+	size_t len = 0;
+	FILE *m;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_json) {
-		fprintf(stderr, "{\"level\":\"%s\",\"message\":", level);
-		json_string(stderr, msg);
-		fputs("}\n", stderr);
-	} else {
-		fputs("bpfviews: ", stderr);
-		text_string(stderr, msg);
-		fputc('\n', stderr);
+	m = open_memstream(&line, &len);
+	if (!m) {
+		format_line(stderr, level, msg);
+		return;
 	}
+	format_line(m, level, msg);
+	if (!fclose(m))
+		fwrite(line, 1, len, stderr);
+	free(line);
 }
 
 #define DEFINE_PR(fn, min, tag)					\
