@@ -495,10 +495,18 @@ static void format_enum(struct out *o, const struct btf *btf, const struct shape
 	int i;
 
 	for (i = 0; i < btf_vlen(s->t); i++) {
-		if (mask(enum_value(s->t, i), s->size) == v) {
-			out_lower(o, enum_name(btf, s->t, i) + enum_prefix_len(btf, s->t));
-			return;
-		}
+		const char *name = enum_name(btf, s->t, i), *brief;
+		__u64 back;
+
+		if (mask(enum_value(s->t, i), s->size) != v)
+			continue;
+		/* the name without the common prefix, unless it is another
+		 * value's full name (ST_ST_OK beside ST_OK) */
+		brief = name + enum_prefix_len(btf, s->t);
+		if (enum_lookup(btf, s->t, brief, &back) || mask(back, s->size) != v)
+			brief = name;
+		out_lower(o, brief);
+		return;
 	}
 	if (btf_kflag(s->t))
 		out_printf(o, "%lld", (long long)sign_extend(v, s->size));

@@ -69,8 +69,10 @@ static int setup(void **state)
 	static const long long one_values[] = { 7 };
 	static const char *const neg_names[] = { "LEVEL_LOW", "LEVEL_HIGH" };
 	static const long long neg_values[] = { -1, 1 };
+	static const char *const st_names[] = { "ST_OK", "ST_ST_OK" };
+	static const long long st_values[] = { 1, 2 };
 	int s8, u8, tu8, s16, s32, u32, s64, u64, boolean, flt, st, ptr;
-	int fmt, tcp, mode, one, neg, big, myint, cv, comm_t, i8, sc;
+	int fmt, tcp, mode, one, neg, stst, big, myint, cv, comm_t, i8, sc;
 	(void)state;
 
 	btf = btf__new_empty();
@@ -94,6 +96,7 @@ static int setup(void **state)
 	mode = add_enum("", mode_names, mode_values, N(mode_values));
 	one = add_enum("one", one_names, one_values, N(one_values));
 	neg = add_enum("level", neg_names, neg_values, N(neg_values));
+	stst = add_enum("st", st_names, st_values, N(st_values));
 	big = btf__add_enum64(btf, "big", 8, false);
 	assert_int_equal(btf__add_enum64_value(btf, "BIG_SMALL", 1), 0);
 	assert_int_equal(btf__add_enum64_value(btf, "BIG_HUGE", 0x100000000ULL), 0);
@@ -132,6 +135,7 @@ static int setup(void **state)
 			{ "mode", mode, G },
 			{ "one", one, G },
 			{ "level", neg, G },
+			{ "status", stst, G },
 			{ "big", big, G },
 			{ "cv", cv, G },
 			{ "pair", st, G },
@@ -288,7 +292,7 @@ static void test_foreach_order(void **state)
 	assert_int_equal(params_foreach(btf, collect, &n), 0);
 	assert_string_equal(n.list,
 			    "v_u8 v_char v_s16 v_s32 v_u32 v_s64 v_u64 v_bool name comm pids flags "
-			    "bytes raw format states mode one level big cv pair ratio ptr grid "
+			    "bytes raw format states mode one level status big cv pair ratio ptr grid "
 			    "targ_comm targ_comms small sbytes d_val b_count");
 }
 
@@ -605,6 +609,19 @@ static void test_enum_prefixes(void **state)
 	assert_int_equal(u32_at(0), 7);
 }
 
+/* A short name that is another value's full name is printed in full, so
+ * what is printed parses back to the same value. */
+static void test_enum_short_name_clash(void **state)
+{
+	(void)state;
+	parse_ok("status", "st_ok");
+	assert_int_equal(u32_at(0), 1);
+	assert_string_equal(format("status", "\x01\0\0\0"), "ok");
+	assert_string_equal(format("status", "\x02\0\0\0"), "st_st_ok");
+	parse_ok("status", "st_st_ok");
+	assert_int_equal(u32_at(0), 2);
+}
+
 static void test_enum_negative_and_64bit(void **state)
 {
 	(void)state;
@@ -815,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_bool_list),
 		cmocka_unit_test(test_enum),
 		cmocka_unit_test(test_enum_prefixes),
+		cmocka_unit_test(test_enum_short_name_clash),
 		cmocka_unit_test(test_enum_negative_and_64bit),
 		cmocka_unit_test(test_modifiers),
 		cmocka_unit_test(test_unsupported),
