@@ -23,6 +23,10 @@
  *                 with its row, and /proc/PID/comm of the owners
  *   cmdlines      /proc/PID/comm, cmdline (its first 4096 bytes, as the
  *                 view) and the exe link (readlinkat) of every process
+ *   cgroup DIR    the processes of a cgroup and its descendants, as a
+ *                 reader without BPF finds them: DIR/cgroup.procs of DIR
+ *                 and every directory below it, then /proc/PID/stat and
+ *                 status of each process listed
  *
  * Each returns the rows it found (-1 on error) and adds its fields to
  * procread_sum, so that nothing it reads can be optimised away.
@@ -558,6 +562,55 @@ static long cmdline_cb(int procfd, const char *pid, void *arg)
 	return 1;
 }
 
+/* ---- cgroup ---- */
+
+/* The processes listed in DIRFD's cgroup.procs, then those of every child
+ * cgroup (a directory) below it. */
+static long cgroup_tree(int procfd, int dirfd)
+{
+	static char buf[1 << 20];
+	ssize_t len = slurp(dirfd, "cgroup.procs", buf, sizeof(buf));
+	long rows = 0;
+	struct dirent *e;
+	DIR *d;
+
+	for (char *p = buf, *nl; len > 0 && p < buf + len; p = nl + 1) {
+		nl = memchr(p, '\n', buf + len - p);
+		if (!nl)
+			break;
+		*nl = '\0';
+		rows += read_task(procfd, p);
+	}
+	d = fdopendir(dup(dirfd));
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		int sub;
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub < 0)
+			continue;
+		rows += cgroup_tree(procfd, sub);
+		close(sub);
+	}
+	closedir(d);
+	return rows;
+}
+
+static long cgroup(int procfd, const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long rows;
+
+	if (fd < 0)
+		return -1;
+	rows = cgroup_tree(procfd, fd);
+	close(fd);
+	return rows;
+}
+
 /* ---- entry ---- */
 
 long procread(const char *kind, const char *arg)
@@ -579,6 +632,8 @@ long procread(const char *kind, const char *arg)
 		rows = each_number(procfd, files_cb, NULL);
 	} else if (!strcmp(kind, "sockets")) {
 		rows = sockets(procfd);
+	} else if (!strcmp(kind, "cgroup") && arg) {
+		rows = cgroup(procfd, arg);
 	} else if (!strcmp(kind, "cmdlines")) {
 		rows = each_number(procfd, cmdline_cb, NULL);
 	} else if (!strcmp(kind, "tcp")) {
