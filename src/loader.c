@@ -77,23 +77,18 @@ static int key_line(const struct view_conf *v, const char *key)
 	return v->line;
 }
 
-/* A custom object must be a root-owned regular file. */
-static int check_object(const char *path, char *why, size_t len)
-{
-	struct stat st;
-	int rc = trust_check(path, why, len);
+/* The most of a custom object that is read: kernel selftests' largest
+ * objects are a few MB. */
+#define OBJECT_MAX_SIZE (64u << 20)
 
-	if (rc)
-		return rc;
-	if (stat(path, &st)) {
-		snprintf(why, len, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, len, "%s: not a regular file", path);
-		return -EINVAL;
-	}
-	return 0;
+/* The object's name as bpf_object__open_file() would give it: the file's
+ * name up to its first dot (maps are named after it). */
+static void object_name(const char *path, char *buf, size_t len)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	snprintf(buf, len, "%.*s", (int)strcspn(base, "."), base);
 }
 
 /* Opens the view's object. A built-in's stamp starts from its bytes. */
@@ -101,16 +96,21 @@ static int open_object(const struct view_conf *v, struct view_prog *vp, char *er
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	const struct builtin_object *b = NULL;
-	char why[512];
+	char why[512], name[BPF_OBJ_NAME_LEN];
+	size_t size;
 	int rc;
 
 	if (v->object) {
-		rc = check_object(v->object, why, sizeof(why));
+		/* libbpf is given the bytes that were checked, never the path */
+		rc = trust_read(v->object, OBJECT_MAX_SIZE, &vp->obj_bytes, &size, why, sizeof(why));
 		if (rc) {
 			view_err(v, key_line(v, "object"), err, errlen, "object %s", why);
 			return rc;
 		}
-		vp->obj = bpf_object__open_file(v->object, &opts);
+		object_name(v->object, name, sizeof(name));
+		opts.object_name = name;
+		errno = LIBBPF_ERRNO__FORMAT;	/* libbpf says EINVAL of an empty file */
+		vp->obj = size ? bpf_object__open_mem(vp->obj_bytes, size, &opts) : NULL;
 	} else {
 		b = builtin_find(v->program);
 		if (!b) {
@@ -614,6 +614,7 @@ void view_prog_close(struct view_prog *vp)
 	if (vp->map_fd >= 0)
 		close(vp->map_fd);
 	bpf_object__close(vp->obj);
+	free(vp->obj_bytes);
 	view_prog_reset(vp);
 }
 

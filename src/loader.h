@@ -15,6 +15,7 @@ struct bpf_link;
 
 struct view_prog {
 	struct bpf_object *obj;
+	void *obj_bytes;		/* a custom object's bytes, as read and checked */
 	struct bpf_program *prog;
 	const char *target;		/* iterator target, e.g. "task_file" */
 	char target_name[32];		/* the target once the object is released */

@@ -142,18 +142,6 @@ static bool is_mask(const char *path)
 	return realpath(path, target) && !strcmp(target, "/dev/null");
 }
 
-static const char *file_kind(mode_t mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFDIR: return "a directory";
-	case S_IFIFO: return "a FIFO";
-	case S_IFCHR: return "a character device";
-	case S_IFBLK: return "a block device";
-	case S_IFSOCK: return "a socket";
-	default: return "a special file";
-	}
-}
-
 static bool has_conf_suffix(const char *name)
 {
 	size_t len = strlen(name);
@@ -421,61 +409,15 @@ static int parse_text(struct parse_state *ps, char *text, size_t len)
 	return rc;
 }
 
-/* Reads PATH whole into a buffer with one byte to spare. Only a regular file
- * of root's, at most MANIFEST_MAX_SIZE bytes, is read: a FIFO or a device
- * could block or never end, and a directory is not a manifest. */
+/* Reads PATH whole, checked as files that decide what runs in the kernel. */
 static int read_whole(const char *path, char **text, size_t *len)
 {
-	char err[512], *buf = NULL;
-	struct stat st;
-	ssize_t n = 0;
-	size_t got = 0;
-	int fd, rc = 0;
+	char err[512];
+	int rc = trust_read(path, MANIFEST_MAX_SIZE, (void **)text, len, err, sizeof(err));
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0 || fstat(fd, &st)) {
-		rc = -errno;
-		pr_err("%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		pr_err("%s: is %s, not a regular file; only regular files are read", path,
-		       file_kind(st.st_mode));
-		rc = -EINVAL;
-		goto out;
-	}
-	rc = trust_check_stat(&st, path, err, sizeof(err));
-	if (rc) {
+	if (rc)
 		pr_err("%s", err);
-		goto out;
-	}
-	buf = malloc(MANIFEST_MAX_SIZE + 2);
-	if (!buf) {
-		rc = -ENOMEM;
-		pr_err("%s: out of memory", path);
-		goto out;
-	}
-	while (got <= MANIFEST_MAX_SIZE &&
-	       ((n = read(fd, buf + got, MANIFEST_MAX_SIZE + 1 - got)) > 0 || (n < 0 && errno == EINTR)))
-		got += n > 0 ? n : 0;
-	if (n < 0 || got > MANIFEST_MAX_SIZE) {
-		rc = n < 0 ? -errno : -EFBIG;
-		if (n < 0)
-			pr_err("%s: %s", path, strerror(errno));
-		else
-			pr_err("%s: larger than %d bytes; a manifest file may be at most that", path,
-			       MANIFEST_MAX_SIZE);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc) {
-		free(buf);
-		return rc;
-	}
-	*text = buf;
-	*len = got;
-	return 0;
+	return rc;
 }
 
 /* ---- the tool's own keys ---- */

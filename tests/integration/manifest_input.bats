@@ -89,7 +89,7 @@ unchanged() {
 @test "a manifest file larger than 1 MiB is refused" {
 	pin_two
 	head -c 1048577 /dev/zero | tr '\0' ';' > "$CONF/50-default.conf"
-	unchanged "$CONF/50-default.conf: larger than 1048576 bytes"
+	unchanged "$CONF/50-default.conf: larger than 1048576 bytes, the most that is read"
 }
 
 # ---- lines and names as documented ----

@@ -127,7 +127,7 @@ no_raw_errno() {
 	run -1 --separate-stderr bv apply
 	[ "$output" = "created good" ]
 	[ "$(grep -c . <<< "$stderr")" = 3 ]
-	grep -qxF "bpfviews: $CONF/10-bad.conf:2: [dir] object $CONF/dir.o: not a regular file" <<< "$stderr"
+	grep -qxF "bpfviews: $CONF/10-bad.conf:2: [dir] object $CONF/dir.o: is a directory, not a regular file; only regular files are read" <<< "$stderr"
 	grep -qxF "bpfviews: $CONF/10-bad.conf:5: [empty] cannot open object $CONF/empty.o: BPF object format invalid" <<< "$stderr"
 	grep -qxF "bpfviews: $CONF/10-bad.conf:8: [text] cannot open object $CONF/text.o: BPF object format invalid" <<< "$stderr"
 	no_raw_errno "$stderr"

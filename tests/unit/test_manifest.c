@@ -928,7 +928,7 @@ static void test_size_limit(void **state)
 
 	write_bytes("a.conf", text, MANIFEST_MAX_SIZE + 1);
 	assert_int_equal(load(1, "a.conf"), -EINVAL);
-	expect("%s: larger than %d bytes; a manifest file may be at most that", at("a.conf"),
+	expect("%s: larger than %d bytes, the most that is read", at("a.conf"),
 	       MANIFEST_MAX_SIZE);
 	assert_string_equal(errors, expected);
 	assert_int_equal(m.nviews, 0);
