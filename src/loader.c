@@ -276,12 +276,14 @@ static int misplaced_key(const struct view_conf *v, struct view_prog *vp, char *
 static const char *cgroup2_mount(char *buf, size_t len)
 {
 	FILE *f = setmntent("/proc/self/mounts", "re");
-	struct mntent *m;
+	struct mntent ent;
+	char line[4096];
 
 	snprintf(buf, len, "/sys/fs/cgroup");
-	while (f && (m = getmntent(f))) {
-		if (!strcmp(m->mnt_type, "cgroup2")) {
-			snprintf(buf, len, "%s", m->mnt_dir);
+	/* views load on several threads: getmntent()'s buffer is shared */
+	while (f && getmntent_r(f, &ent, line, sizeof(line))) {
+		if (!strcmp(ent.mnt_type, "cgroup2")) {
+			snprintf(buf, len, "%s", ent.mnt_dir);
 			break;
 		}
 	}

@@ -74,12 +74,12 @@ int session_open(struct session *s)
 	s->progs = calloc(s->m.nviews + 1, sizeof(*s->progs));
 	s->wants = calloc(s->m.nviews + 1, sizeof(*s->wants));
 	s->errors = calloc(s->m.nviews + 1, sizeof(*s->errors));
+	for (int i = 0; s->progs && i < s->m.nviews; i++)
+		view_prog_reset(&s->progs[i]);	/* closing an unopened slot closes nothing */
 	if (!s->progs || !s->wants || !s->errors) {
 		pr_err("out of memory");
 		return EXIT_USAGE;
 	}
-	for (int i = 0; i < s->m.nviews; i++)
-		view_prog_reset(&s->progs[i]);	/* closing an unopened slot closes nothing */
 	if (rc || check_selection(s))
 		return EXIT_USAGE;
 	for (int i = 0; i < s->m.nviews; i++)
@@ -89,6 +89,9 @@ int session_open(struct session *s)
 			s->wants[i] = (struct want){ .name = s->m.views[i].name, .failed = true };
 	return s->manifest_errors ? EXIT_USAGE : EXIT_OK;
 }
+
+/* A load's failure when its message cannot be copied: the view still fails. */
+static char out_of_memory[] = "out of memory";
 
 /* The state of the view's pin when it carries the view's stamp: then that
  * is the view, built from the same bytes, and nothing needs loading. */
@@ -116,7 +119,7 @@ static void load_view(struct session *s, int i, char **load_errors)
 	if (pinned)
 		s->wants[i].state = *pinned;
 	else if (view_prog_open(v, vp, err, sizeof(err)) || view_prog_load(v, vp, err, sizeof(err)))
-		load_errors[i] = strdup(err);
+		load_errors[i] = strdup(err) ?: out_of_memory;
 	else
 		view_prog_state(vp, &s->wants[i].state);
 }
@@ -219,7 +222,8 @@ void session_load(struct session *s, session_batch_fn done, void *arg)
 			view_prog_release(&s->progs[i]);
 	}
 	for (int i = 0; i < s->m.nviews; i++)
-		free(q.load_errors[i]);
+		if (q.load_errors[i] != out_of_memory)
+			free(q.load_errors[i]);
 	free(q.load_errors);
 }
 

@@ -168,7 +168,8 @@ static enum link_state state_at(int dirfd, const char *name, const char *root, c
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
 		return errno == ENOENT ? LINK_MISSING : LINK_UNUSABLE;
-	if (!S_ISLNK(st.st_mode))
+	/* a link someone else made (a sticky directory lets them) is theirs */
+	if (!S_ISLNK(st.st_mode) || st.st_uid != 0)
 		return LINK_TAKEN;
 	n = readlinkat(dirfd, name, target, PATH_MAX - 1);
 	if (n < 0)

@@ -152,6 +152,12 @@ created other" ]
 	grep -qF "$TEXT/.bpfviews_procs.prom~bpfviews is not bpfviews's; remove it" <<< "$stderr"
 	[ "$(cat "$TEXT/.bpfviews_procs.prom~bpfviews")" = theirs ]
 	[ "$(link_of "$TEXT/bpfviews_procs.prom")" = none ]
+	# a link into the root that another user made is theirs, not an orphan
+	rm "$TEXT/.bpfviews_procs.prom~bpfviews"
+	ln -s "$ROOT/procs" "$TEXT/theirs.prom"
+	chown -h nobody "$TEXT/theirs.prom"
+	run -0 bv apply
+	[ "$(link_of "$TEXT/theirs.prom")" = "$ROOT/procs" ]
 }
 
 @test "links follow the view: renamed, key removed, view removed by apply or remove" {
