@@ -278,6 +278,40 @@ out:
 	return fd;
 }
 
+int bpffs_get_pin(const char *path, char *err, size_t errlen)
+{
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : NULL;
+	char *dir = slash && *name ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : NULL;
+	struct stat st;
+	int dirfd, fd;
+
+	*err = '\0';
+	if (!dir) {
+		snprintf(err, errlen, "%s", slash && *name ? strerror(ENOMEM) : "not the path of a pin");
+		return slash && *name ? -ENOMEM : -EINVAL;
+	}
+	dirfd = open_root_path(dir, false, err, errlen);
+	free(dir);
+	if (dirfd < 0) {
+		if (!*err)
+			snprintf(err, errlen, "%s", strerror(-dirfd));
+		return dirfd;
+	}
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW)) {
+		fd = -errno;
+		snprintf(err, errlen, "%s", strerror(-fd));
+	} else if (!S_ISREG(st.st_mode) || st.st_uid != 0) {
+		fd = -EPERM;
+		snprintf(err, errlen, "%s; only a pin of root's is used (%s)",
+			 S_ISLNK(st.st_mode) ? "a symbolic link" : !S_ISREG(st.st_mode) ? "not a pin" :
+			 "owned by another user", S_ISLNK(st.st_mode) ? LINK_HINT : DIR_HINT);
+	} else if ((fd = obj_at(BPF_OBJ_GET, dirfd, name, -1)) < 0) {
+		snprintf(err, errlen, "%s", strerror(-fd));
+	}
+	close(dirfd);
+	return fd;
+}
+
 int bpffs_open_root(struct bpffs_root *r, const char *root, bool create, char *err, size_t errlen)
 {
 	struct stat st;

@@ -60,6 +60,10 @@ struct bpffs_root {
  * in a bpffs parent. -ENOENT (no message) when ROOT does not exist and CREATE
  * is false. */
 int bpffs_open_root(struct bpffs_root *r, const char *root, bool create, char *err, size_t errlen);
+/* The object pinned at PATH, reached as the root is: every directory on
+ * the way checked, the pin itself root's and no symbolic link (a bpffs can
+ * be anyone's to write). An fd, or -errno and why in err. */
+int bpffs_get_pin(const char *path, char *err, size_t errlen);
 void bpffs_close_root(struct bpffs_root *r);
 /* Serialises applies on the root directory; held until the root is closed. */
 int bpffs_lock(const struct bpffs_root *r, bool wait);

@@ -12,6 +12,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "bpffs.h"
 #include "builtin.h"
 #include "builtin_facts.h"
 #include "loader.h"
@@ -317,13 +318,13 @@ static int resolve_map(const struct view_conf *v, struct view_prog *vp, char *er
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
 	const char *kind;
-	char why[128];
+	char why[512];
 
-	vp->map_fd = bpf_obj_get(v->map);
+	vp->map_fd = bpffs_get_pin(v->map, why, sizeof(why));
 	kind = vp->map_fd >= 0 ? bpf_fd_kind(vp->map_fd) : NULL;
 	if (!kind || strcmp(kind, "map") || bpf_obj_get_info_by_fd(vp->map_fd, &info, &len)) {
 		view_err(v, key_line(v, "map"), err, errlen, "map %s: %s", v->map,
-			 vp->map_fd < 0 ? libbpf_error(-errno, why, sizeof(why)) : "not a pinned map");
+			 vp->map_fd < 0 ? why : "not a pinned map");
 		return -ENOENT;
 	}
 	vp->link.map_id = info.id;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # map_dump against bpftool's own dump of the same pinned map.
 
+bats_require_minimum_version 1.5.0
+
 load helpers
 
 setup() {
@@ -121,6 +123,27 @@ for e in json.load(sys.stdin):
     print(json.dumps({"key": hexs(e["key"]), "value": hexs(e["value"])}, separators=(",", ":")))')
 	[ "$want" = '{"key":"01020304","value":"deadbeef00000001"}' ]	# what bpftool gives
 	same "raw map in hex" "$want" "$(rd "rawview")"
+}
+
+@test "map_dump: a map reached through a symbolic link, or pinned by another user, is refused" {
+	bpftool map create "$ROOT/secret" type hash key 4 value 8 entries 4 name secret
+	mkdir -m 1777 "$ROOT/shared"
+	ln -s "$ROOT/secret" "$ROOT/shared/planted"
+	manifest link.conf <<EOF
+[dump]
+program = map_dump
+map = $ROOT/shared/planted
+mode = 0444
+EOF
+	run -1 --separate-stderr bv apply
+	[[ "$stderr" == *"link.conf:3: [dump] map $ROOT/shared/planted: a symbolic link"* ]]
+	[ ! -e "$ROOT/dump" ]
+	rm "$ROOT/shared/planted"
+	bpftool map create "$ROOT/shared/planted" type hash key 4 value 8 entries 4 name planted
+	chown nobody "$ROOT/shared/planted"
+	run -1 --separate-stderr bv apply
+	[[ "$stderr" == *"link.conf:3: [dump] map $ROOT/shared/planted: owned by another user"* ]]
+	[ ! -e "$ROOT/dump" ]
 }
 
 @test "map_dump: without map = the view is refused with file:line" {
