@@ -2,7 +2,6 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdio_ext.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -36,10 +35,6 @@ static void run_child(const struct view_conf *v, struct view_prog *vp, view_step
 	/* A crash is reported by the parent; no core file for it. */
 	prctl(PR_SET_DUMPABLE, 0);
 	alarm(CHILD_SECONDS);
-	/* Forked from a loader thread: another thread may have held the
-	 * streams' locks at the fork, and none of them exists here. */
-	__fsetlocking(stderr, FSETLOCKING_BYCALLER);
-	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	out->rc = fn(v, vp, out->err, errlen);
 	out->manifest_error = vp->manifest_error;
 	out->done = true;

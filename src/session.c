@@ -142,7 +142,8 @@ static void *load_worker(void *arg)
 		pthread_mutex_unlock(&q->lock);
 		if (i >= q->end)
 			break;
-		load_view(q->s, i, q->load_errors);
+		if (!q->s->m.views[i].object)
+			load_view(q->s, i, q->load_errors);
 	}
 	return NULL;
 }
@@ -173,11 +174,14 @@ static void too_few_descriptors(struct session *s, rlim_t nofile)
 	}
 }
 
-/* Loads views [Q->next, Q->end) on every CPU. */
+/* Loads views [Q->next, Q->end): built-ins on every CPU, then custom
+ * objects here, once no other thread runs. Those are loaded first in a
+ * forked child (objcheck.c), and a child forked beside other threads
+ * could inherit a lock one of them held. */
 static void load_batch(struct load_queue *q, int n)
 {
 	pthread_t threads[MAX_LOADERS];
-	int started = 0;
+	int started = 0, from = q->next;
 
 	while (started < n && !pthread_create(&threads[started], NULL, load_worker, q))
 		started++;
@@ -185,6 +189,9 @@ static void load_batch(struct load_queue *q, int n)
 		load_worker(q);
 	for (int t = 0; t < started; t++)
 		pthread_join(threads[t], NULL);
+	for (int i = from; i < q->end; i++)
+		if (q->s->m.views[i].object)
+			load_view(q->s, i, q->load_errors);
 }
 
 /* Loading is most of a cold apply (reading vmlinux BTF and verifying), so
