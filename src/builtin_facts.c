@@ -102,16 +102,13 @@ static void facts_init(void)
 	btf__free(vmlinux);
 }
 
-/* Sets the static NAME if the object has it (and of SIZE bytes). */
-static int give(struct bpf_object *obj, const char *name, const void *value, size_t size)
+/* A fact the program has no variable for is not given: not every built-in
+ * needs every fact. */
+static int give_fact(struct bpf_object *obj, const char *name, const void *value, size_t size)
 {
-	struct param_var var;
+	int rc = params_write_static(obj, name, value, size);
 
-	if (params_find_static(bpf_object__btf(obj), name, &var))
-		return 0;
-	if (var.size != size)
-		return -EINVAL;
-	return params_write(obj, &var, value);
+	return rc == -ENOENT ? 0 : rc;
 }
 
 int builtin_facts_give(const struct view_conf *v, struct bpf_object *obj, char *err,
@@ -120,9 +117,9 @@ int builtin_facts_give(const struct view_conf *v, struct bpf_object *obj, char *
 	int rc;
 
 	pthread_once(&facts_once, facts_init);
-	rc = give(obj, "fact_page_shift", &facts.page_shift, sizeof(facts.page_shift));
+	rc = give_fact(obj, "fact_page_shift", &facts.page_shift, sizeof(facts.page_shift));
 	for (int k = FACT_PROG; !rc && k <= FACT_LINK; k++)
-		rc = give(obj, kinds[k].var, facts.names[k], sizeof(facts.names[k]));
+		rc = give_fact(obj, kinds[k].var, facts.names[k], sizeof(facts.names[k]));
 	if (rc)
 		snprintf(err, errlen, "%s:%d: [%s] cannot give the program its facts (bpf/facts.h): %s",
 			 v->file, v->line, v->name, strerror(-rc));

@@ -425,7 +425,6 @@ static int check_format(const struct view_conf *v, struct view_prog *vp, char *e
 static int stamp(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
 	const char *version = "bpfviews stamp 2", *name = bpf_program__name(vp->prog);
-	struct param_var var;
 	struct bpf_map *map;
 	char why[128];
 	__u64 h;
@@ -444,11 +443,7 @@ static int stamp(const struct view_conf *v, struct view_prog *vp, char *err, siz
 			h = digest_bytes(h, init, size);
 	}
 	vp->stamp = h ? h : 1;
-	rc = params_find_static(bpf_object__btf(vp->obj), STAMP_VAR, &var);
-	if (!rc && var.size != sizeof(vp->stamp))
-		rc = -EINVAL;
-	if (!rc)
-		rc = params_write(vp->obj, &var, &vp->stamp);
+	rc = params_write_static(vp->obj, STAMP_VAR, &vp->stamp, sizeof(vp->stamp));
 	if (rc)
 		view_err(v, v->line, err, errlen, "cannot stamp built-in '%s' (" STAMP_VAR "): %s", name,
 			 libbpf_error(rc, why, sizeof(why)));

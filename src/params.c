@@ -779,3 +779,13 @@ int params_write(struct bpf_object *obj, const struct param_var *var, const void
 	params_data_free(&d);
 	return ret;
 }
+
+int params_write_static(struct bpf_object *obj, const char *name, const void *value, size_t size)
+{
+	struct param_var var;
+	int rc = params_find_static(bpf_object__btf(obj), name, &var);
+
+	if (!rc && var.size != size)
+		rc = -EINVAL;
+	return rc ? rc : params_write(obj, &var, value);
+}

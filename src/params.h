@@ -63,6 +63,10 @@ const void *params_var_data(struct bpf_object *obj, const struct param_var *var)
 /* Writes VAR's bytes into the initial data of an opened (not yet loaded)
  * object. Returns 0 or -errno. */
 int params_write(struct bpf_object *obj, const struct param_var *var, const void *bytes);
+/* Writes SIZE bytes to the static variable NAME, a value bpfviews gives a
+ * built-in at load. -ENOENT if the object has no such static, -EINVAL if
+ * its size differs. */
+int params_write_static(struct bpf_object *obj, const char *name, const void *value, size_t size);
 
 /* Copies of an opened object's .rodata, .data and .bss initial data: the
  * parameters are written into them, and each is handed back to libbpf once. */

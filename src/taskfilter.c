@@ -71,16 +71,6 @@ static int by_path(const char *mount, const char *path, struct cgroup_ref *ref)
 	return 0;
 }
 
-static int give(struct bpf_object *obj, const char *name, const void *value, size_t size)
-{
-	struct param_var var;
-	int rc = params_find_static(bpf_object__btf(obj), name, &var);
-
-	if (!rc && var.size != size)
-		rc = -EINVAL;
-	return rc ? rc : params_write(obj, &var, value);
-}
-
 int task_filter_give(const struct view_conf *v, struct bpf_object *obj, const char *mount,
 		     int line, char *err, size_t errlen)
 {
@@ -109,9 +99,9 @@ int task_filter_give(const struct view_conf *v, struct bpf_object *obj, const ch
 			 rc == -ENOENT ? "no such cgroup" : strerror(-rc));
 		return rc;
 	}
-	rc = give(obj, "task_cgroup_id", &ref.id, sizeof(ref.id));
+	rc = params_write_static(obj, "task_cgroup_id", &ref.id, sizeof(ref.id));
 	if (!rc)
-		rc = give(obj, "task_cgroup_level", &ref.level, sizeof(ref.level));
+		rc = params_write_static(obj, "task_cgroup_level", &ref.level, sizeof(ref.level));
 	if (rc)
 		snprintf(err, errlen, "%s:%d: [%s] cannot set the cgroup filter: %s", v->file, line,
 			 v->name, strerror(-rc));
