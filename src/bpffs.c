@@ -17,6 +17,7 @@
 
 #include "bpffs.h"
 #include "log.h"
+#include "text.h"
 
 #define BPFFS_MOUNT "/sys/fs/bpf"
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -171,9 +172,11 @@ static int open_or_create(int dirfd, const char *name, bool create, bool sticky_
 	}
 	fd = open_checked(dirfd, name, sticky_ok, dev, why);
 	if (fd >= 0 && made && fchmod(fd, 0755)) {	/* whatever the umask */
-		*why = strerror(errno);
+		int e = errno;
+
+		*why = strerror(e);
 		close(fd);
-		return -errno;
+		return -e;
 	}
 	return fd;
 }
@@ -405,13 +408,6 @@ static int walk_open(const struct bpffs_root *r, const char *name, bool create, 
 
 /* ---- scanning ---- */
 
-static bool is_staging(const char *name)
-{
-	size_t len = strlen(name), sfx = strlen(STAGING_SUFFIX);
-
-	return len > sfx && !strcmp(name + len - sfx, STAGING_SUFFIX);
-}
-
 static __u32 link_id_of(int fd)
 {
 	struct bpf_link_info info = { 0 };
@@ -455,7 +451,7 @@ static void classify(struct pin *p, int dirfd, const char *entry)
 	const char *kind = fd >= 0 ? bpf_fd_kind(fd) : NULL;
 
 	if (kind && !strcmp(kind, "link") && link_is_iter(fd)) {
-		p->kind = is_staging(p->name) ? PIN_STAGING : PIN_VIEW;
+		p->kind = has_suffix(p->name, STAGING_SUFFIX) ? PIN_STAGING : PIN_VIEW;
 		p->link_id = link_id_of(fd);
 	} else {
 		p->kind = PIN_FOREIGN;

@@ -306,8 +306,10 @@ static int resolve_cgroup(const struct view_conf *v, struct view_prog *vp, char 
 	}
 	vp->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (vp->cgroup_fd < 0 || fstat(vp->cgroup_fd, &st)) {
-		view_err(v, key_line(v, "cgroup"), err, errlen, "cgroup %s: %s", path, strerror(errno));
-		return -errno;
+		int e = errno;
+
+		view_err(v, key_line(v, "cgroup"), err, errlen, "cgroup %s: %s", path, strerror(e));
+		return -e;
 	}
 	vp->link.cgroup_id = st.st_ino;	/* a cgroup v2 directory's inode is its id */
 	return 0;

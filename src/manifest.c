@@ -20,6 +20,7 @@
 #include "paths.h"
 #include "textfile.h"
 #include "trust.h"
+#include "text.h"
 
 
 static const char *const default_dirs[] = {
@@ -142,13 +143,6 @@ static bool is_mask(const char *path)
 	return realpath(path, target) && !strcmp(target, "/dev/null");
 }
 
-static bool has_conf_suffix(const char *name)
-{
-	size_t len = strlen(name);
-
-	return len > 5 && !strcmp(name + len - 5, ".conf");
-}
-
 /* A descriptor of DIR if it is root's alone; else reported, and -1. */
 static int open_dir(struct file_set *s, const char *dir, bool must_exist)
 {
@@ -185,7 +179,7 @@ static void add_dir(struct file_set *s, const char *dir, bool must_exist)
 	for (int i = 0; i < n; i++) {
 		char path[PATH_MAX];
 
-		if (has_conf_suffix(ents[i]->d_name)) {
+		if (has_suffix(ents[i]->d_name, ".conf")) {
 			snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
 			if (file_set_put(s, ents[i]->d_name, is_mask(path) ? NULL : path))
 				s->errors++;

@@ -740,8 +740,10 @@ int params_data_set(struct params_data *d, const char *key, const char *value,
 		return unknown_key(btf, key, err, errlen);
 	dst = section_copy(d, var);
 	if (!dst) {
-		snprintf(err, errlen, "cannot set '%s': %s", key, strerror(errno));
-		return -errno;
+		int e = errno;
+
+		snprintf(err, errlen, "cannot set '%s': %s", key, strerror(e));
+		return -e;
 	}
 	return params_parse(btf, var, value, dst, err, errlen);
 }

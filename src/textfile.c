@@ -11,6 +11,7 @@
 #include "bpffs.h"
 #include "log.h"
 #include "textfile.h"
+#include "text.h"
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 /* The link is made under this name beside it, then renamed into place; the
@@ -119,8 +120,10 @@ static int open_dir(const char *dir, size_t len, char *err, size_t errlen)
 		p = slash;
 	}
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open /: %s", strerror(errno));
-		return -errno;
+		int e = errno;
+
+		snprintf(err, errlen, "cannot open /: %s", strerror(e));
+		return -e;
 	}
 	if (fstat(fd, &st))
 		why = strerror(errno);
@@ -284,13 +287,6 @@ int textfile_unlink(const char *path, const char *root, const char *view, char *
 
 /* ---- a directory's links ---- */
 
-static bool is_prom_name(const char *name)
-{
-	size_t len = strlen(name), sfx = strlen(TEXTFILE_SUFFIX);
-
-	return len > sfx && !strcmp(name + len - sfx, TEXTFILE_SUFFIX);
-}
-
 int textfile_scan(const char *dir, size_t len, const char *root, textfile_fn fn, void *arg, char *err,
 		  size_t errlen)
 {
@@ -303,12 +299,14 @@ int textfile_scan(const char *dir, size_t len, const char *root, textfile_fn fn,
 		return fd;
 	d = fdopendir(fd);
 	if (!d) {
-		snprintf(err, errlen, "cannot read %.*s: %s", (int)len, dir, strerror(errno));
+		int rc = -errno;
+
+		snprintf(err, errlen, "cannot read %.*s: %s", (int)len, dir, strerror(-rc));
 		close(fd);
-		return -errno;
+		return rc;
 	}
 	while ((e = readdir(d))) {
-		if (!is_prom_name(e->d_name) || state_at(fd, e->d_name, root, NULL, target) != LINK_STALE)
+		if (!has_suffix(e->d_name, TEXTFILE_SUFFIX) || state_at(fd, e->d_name, root, NULL, target) != LINK_STALE)
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%.*s/%s", (int)len, dir, e->d_name) < sizeof(path))
 			fn(arg, path, view_of(target, root));
