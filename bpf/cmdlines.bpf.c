@@ -204,7 +204,7 @@ static __always_inline void print_cmdline(struct seq_file *seq, struct view_buf 
 	n = view_put_open(b, "{\"pid\":");
 	n = view_put_s(b, n, pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
-	n = view_put_str_w(seq, b, n, view_load(b, name), VIEW_COMM_LEN);
+	n = view_put_str_w(seq, b, n, view_load_comm(b, name), VIEW_COMM_LEN);
 	n = view_put_key(b, n, ",\"exe\":");
 	/* an empty exe: blank under EXE */
 	n = view_put_str_w(seq, b, n, kthread ? 0 : load_exe(b, t), 3);

@@ -100,7 +100,7 @@ static __always_inline void print_file(struct seq_file *seq, struct view_buf *b,
 	n = view_put_open(b, "{\"pid\":");
 	n = view_put_s(b, n, pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
-	n = view_put_str_w(seq, b, n, view_load(b, name), VIEW_COMM_LEN);
+	n = view_put_str_w(seq, b, n, view_load_comm(b, name), VIEW_COMM_LEN);
 	n = view_put_key(b, n, ",\"fd\":");
 	n = view_put_u(b, n, fd, VIEW_W(5));
 	n = view_put_key(b, n, ",\"type\":\"");

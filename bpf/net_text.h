@@ -31,13 +31,17 @@ struct net_text {			/* an address as text */
  */
 #define NET_AT(n)	((n) & (NET_ADDR_LEN - 1))
 
+/* An octet in decimal.  v / 100 and v / 10 as a multiply and a shift (exact
+ * below 256): the JIT's div, six to an address, was its slowest part. */
 static __always_inline __u32 net_dec8(char *buf, __u32 n, __u8 v)
 {
+	__u32 h = (v * 41U) >> 12, t = (v * 205U) >> 11;
+
 	if (v >= 100)
-		buf[NET_AT(n++)] = '0' + v / 100;
+		buf[NET_AT(n++)] = '0' + h;
 	if (v >= 10)
-		buf[NET_AT(n++)] = '0' + v / 10 % 10;
-	buf[NET_AT(n++)] = '0' + v % 10;
+		buf[NET_AT(n++)] = '0' + t - 10 * h;
+	buf[NET_AT(n++)] = '0' + v - 10 * t;
 	return n;
 }
 

@@ -339,7 +339,7 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 	n = view_put_s(b, n, pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
 	/* a task name is at most 15 bytes: the verifier walks no longer ones */
-	len = view_load(b, name);
+	len = view_load_comm(b, name);
 	n = view_put_str_w(seq, b, n, len < VIEW_COMM_LEN ? len : VIEW_COMM_LEN - 1, VIEW_COMM_LEN);
 	n = view_put_key(b, n, ",\"uid\":");
 	n = view_put_u(b, n, sk->sk_uid.val, VIEW_W(5));

@@ -103,7 +103,7 @@ int stacks(struct bpf_iter__task *ctx)
 	th.buf = view_buf();
 	if (!th.buf)
 		return VIEW_RETRY;
-	th.len = view_load(th.buf, name);
+	th.len = view_load_comm(th.buf, name);
 	if (max)
 		th.n = bpf_get_task_stack(th.task, th.buf->frames, max * sizeof(__u64), 0);
 	th.n = th.n > 0 ? (__u64)th.n / sizeof(__u64) : 0;

@@ -166,7 +166,7 @@ static __always_inline __u32 put_names(struct seq_file *seq, struct view_buf *b,
 {
 	__u32 start = n;
 
-	n = view_put_str(seq, b, n, view_load(b, name));
+	n = view_put_str(seq, b, n, view_load_comm(b, name));
 	if (!cgroup_column)
 		return n;
 	if (format == VIEW_FORMAT_TABLE)	/* n < start: staging was written out */

@@ -36,6 +36,8 @@
 #endif
 _Static_assert(!(VIEW_OUT_MAX & (VIEW_OUT_MAX - 1)), "VIEW_OUT_MAX: a power of 2");
 #define VIEW_ROW_SLACK	64	/* room past it for fixed-size copies */
+#define VIEW_NUM_END	24	/* a number's digits end at num[VIEW_NUM_END - 1] */
+#define VIEW_NUM_SIZE	64	/* room for a 24-byte copy from any digit */
 #ifndef VIEW_STR_MAX
 #define VIEW_STR_MAX	VIEW_COMM_LEN
 #endif
@@ -102,6 +104,9 @@ struct view_buf {
 	 * VIEW_OUT_MAX let a masked index take a fixed-size copy */
 	char out[VIEW_OUT_MAX + VIEW_ROW_SLACK];
 	char str[VIEW_STR_MAX];		/* the string being written */
+#ifdef VIEW_ROW
+	char num[VIEW_NUM_SIZE];	/* a number's digits (view_put_u()) */
+#endif
 };
 
 struct {
@@ -236,6 +241,40 @@ static __always_inline void view_task_comm(struct task_struct *t, char *name)
 	*(__u64 *)&name[0] = *(__u64 *)&t->comm[0];
 	*(__u64 *)&name[8] = *(__u64 *)&t->comm[8];
 	name[VIEW_COMM_LEN - 1] = 0;
+}
+
+/*
+ * Bytes before the first NUL of the 8 at x (8 if none), without a branch per
+ * byte.  VIEW_ANY_BELOW(x, 1) marks the first NUL byte exactly (a borrow can
+ * mark only bytes above it); the 0xff bytes under the lowest mark are summed
+ * by a multiply.  (The word tests are those of view_word_escapes() below.)
+ */
+#define VIEW_ONES		0x0101010101010101ULL
+#define VIEW_HIGHS		0x8080808080808080ULL
+#define VIEW_ANY_BELOW(x, n)	(((x) - VIEW_ONES * (n)) & ~(x) & VIEW_HIGHS)
+#define VIEW_ANY_EQ(x, c)	VIEW_ANY_BELOW((x) ^ (VIEW_ONES * (c)), 1)
+
+static __always_inline __u64 view_word_len(__u64 x)
+{
+	__u64 z = VIEW_ANY_BELOW(x, 1);
+	__u64 below = (z & -z) - 1;	/* all ones for z == 0 */
+
+	return (((below >> 7) & VIEW_ONES) * VIEW_ONES) >> 56;
+}
+
+/*
+ * Copy a task's name (view_task_comm()'s copy, NUL-terminated in its 16
+ * bytes) to buf->str; returns its length.  Two word stores and arithmetic:
+ * a string-copy helper call was a tenth of a sockets row.
+ */
+static __always_inline __u32 view_load_comm(struct view_buf *buf, const char *name)
+{
+	__u64 a = *(const __u64 *)&name[0], c = *(const __u64 *)&name[8];
+	__u64 la = view_word_len(a);
+
+	*(__u64 *)&buf->str[0] = a;
+	*(__u64 *)&buf->str[8] = c;
+	return la + (la >> 3) * view_word_len(c);	/* c counts if a has no NUL */
 }
 
 #ifndef VIEW_NO_COMM
@@ -458,11 +497,6 @@ static long view_emit_char(__u32 i, void *data)
  *   json   printable ASCII without " and \ (other bytes need the UTF-8 check)
  *   prometheus  ASCII without " \ and LF
  */
-#define VIEW_ONES		0x0101010101010101ULL
-#define VIEW_HIGHS		0x8080808080808080ULL
-#define VIEW_ANY_BELOW(x, n)	(((x) - VIEW_ONES * (n)) & ~(x) & VIEW_HIGHS)
-#define VIEW_ANY_EQ(x, c)	VIEW_ANY_BELOW((x) ^ (VIEW_ONES * (c)), 1)
-
 static __always_inline __u64 view_word_escapes(__u64 x)
 {
 	if (format == VIEW_FORMAT_CSV)
@@ -618,81 +652,72 @@ static const char view_digit_pairs[256] __attribute__((aligned(8))) =
 	"5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 
 /*
- * The decimal digits of v, ending at out[end - 1] (masked), right to left,
- * two at a time.  Values below 2^32 divide by 100 as a multiply and a shift
- * (exact for them): the JIT's div is the slowest instruction of a row.
+ * The decimal digits of v, right to left, ending at num[VIEW_NUM_END - 1],
+ * two at a time; returns their count.  Values below 2^32 divide by 100 as a
+ * multiply and a shift (exact for them): the JIT's div is the slowest
+ * instruction of a row.  Counting while writing spares a pass that counts
+ * first (a tenth of view_put_u()'s instructions for a 10-digit number).
  */
-static __always_inline void view_digits(struct view_buf *b, __u32 end, __u64 v)
+static __always_inline __u32 view_num(struct view_buf *b, __u64 v)
 {
+	__u32 end = VIEW_NUM_END;
+
 	for (int i = 0; i < 10; i++) {
 		__u64 q = v < 0x100000000ULL ? (v * 1374389535ULL) >> 37 : v / 100;
 		__u32 r = (v - q * 100) & 127;
 
 		if (v < 10) {
-			b->out[VIEW_AT(end - 1)] = '0' + v;
+			b->num[end - 1] = '0' + v;
+			end--;
 			break;
 		}
-		b->out[VIEW_AT(end - 1)] = view_digit_pairs[2 * r + 1];
-		b->out[VIEW_AT(end - 2)] = view_digit_pairs[2 * r];
+		b->num[end - 1] = view_digit_pairs[2 * r + 1];
+		b->num[end - 2] = view_digit_pairs[2 * r];
 		end -= 2;
 		v = q;
 		if (!v)
 			break;
 	}
+	return VIEW_NUM_END - end;
 }
 
-/* Digits in v (1 for 0). */
-static __always_inline __u32 view_ndigits(__u64 v)
+/*
+ * The number in num (len digits, and a '-' before them if neg), right-aligned
+ * to width: 24 spaces, then 24 bytes from the first digit (the bytes after
+ * the number are overwritten by the rest of the row or lie past it).
+ */
+static __always_inline __u32 view_put_num(struct view_buf *b, __u32 n, __u32 len,
+					  __u32 width)
 {
-	__u64 p = 10;
-	__u32 len = 1;
+	__u32 pad = width > len ? width - len : 0;
 
-	for (int i = 1; i < 20; i++) {
-		if (v < p)
-			break;
-		len++;
-		p *= 10;
-	}
-	return len;
+	if (pad > 24)
+		pad = 24;
+	VIEW_COPY(&b->out[VIEW_AT(n)], view_spaces, 24);
+	n += pad;
+	VIEW_COPY(&b->out[VIEW_AT(n)], &b->num[(VIEW_NUM_END - len) & 31], 24);
+	return n + len;
 }
 
 /* v in decimal, right-aligned to width (as "%*llu"). */
 __noinline int view_put_u(struct view_buf *b, __u32 n, __u64 v, __u32 width)
 {
-	__u32 len, pad;
-
 	if (!b || n > VIEW_OUT_MAX - 48)
 		return n;
-	len = view_ndigits(v);
-	pad = width > len ? width - len : 0;
-	if (pad > 24)
-		pad = 24;
-	VIEW_COPY(&b->out[VIEW_AT(n)], view_spaces, 24);
-	n += pad;
-	n += len;
-	view_digits(b, n, v);
-	return n;
+	return view_put_num(b, n, view_num(b, v), width);
 }
 
 /* v in decimal, right-aligned to width (as "%*lld"). */
 __noinline int view_put_s(struct view_buf *b, __u32 n, __s64 v, __u32 width)
 {
-	__u64 a = v < 0 ? -(__u64)v : v;
-	__u32 len, pad;
+	__u32 len;
 
 	if (!b || n > VIEW_OUT_MAX - 48)
 		return n;
-	len = view_ndigits(a) + (v < 0);
-	pad = width > len ? width - len : 0;
-	if (pad > 24)
-		pad = 24;
-	VIEW_COPY(&b->out[VIEW_AT(n)], view_spaces, 24);
-	n += pad;
+	len = view_num(b, v < 0 ? -(__u64)v : v);
 	if (v < 0)
-		b->out[VIEW_AT(n)] = '-';
-	n += len;
-	view_digits(b, n, a);
-	return n;
+		b->num[(VIEW_NUM_END - ++len) & 31] = '-';
+	return view_put_num(b, n, len, width);
 }
 
 static __always_inline __u32 view_put_c(struct view_buf *b, __u32 n, char c)
