@@ -52,7 +52,20 @@
 #define VIEW_OUT_MAX	512
 #define VIEW_BUF_EXTRA			\
 	struct net_text laddr;		\
-	struct net_text raddr;
+	struct net_text raddr;		\
+	struct net_text_memo lmemo;	\
+	struct net_text_memo rmemo;	\
+	NET_BUF_EXTRA
+#ifndef NET_BUF_EXTRA
+#define NET_BUF_EXTRA	/* a view's own members of the scratch */
+#endif
+
+/* What an address text in the scratch was made from (net_addr_text()). */
+struct net_text_memo {
+	struct net_addr addr;
+	__u32 family;		/* 0: nothing yet */
+	__u32 len;
+};
 #endif
 #include "view.h"
 #include <bpf/bpf_core_read.h>
@@ -246,6 +259,24 @@ struct net_ends {
  * socket, a time-wait socket and a request socket alike).  Returns false
  * without the scratch (the program returns VIEW_RETRY).
  */
+/*
+ * The text of address a of family fam in t, which m says what it was made
+ * from: made again only for another address (most sockets of a host share
+ * their local address).  Returns its length.
+ */
+static __always_inline __u32 net_addr_text(struct net_text *t, struct net_text_memo *m,
+					   const struct net_addr *a, __u16 fam)
+{
+	const __u64 *x = (const __u64 *)a->b, *y = (const __u64 *)m->addr.b;
+
+	if (m->family == fam && x[0] == y[0] && x[1] == y[1])
+		return m->len;
+	m->len = fam == AF_INET6 ? net_ip6_text(t, a) : net_ip4_text(t, a);
+	m->addr = *a;
+	m->family = fam;
+	return m->len;
+}
+
 static __always_inline bool net_ends_read(struct net_ends *e, struct sock_common *skc)
 {
 	struct view_buf *buf = view_buf();
@@ -260,14 +291,12 @@ static __always_inline bool net_ends_read(struct net_ends *e, struct sock_common
 	if (e->family == AF_INET6) {
 		__builtin_memcpy(l.b, &skc->skc_v6_rcv_saddr, 16);
 		__builtin_memcpy(r.b, &skc->skc_v6_daddr, 16);
-		e->llen = net_ip6_text(&buf->laddr, &l);
-		e->rlen = net_ip6_text(&buf->raddr, &r);
 	} else {
 		__builtin_memcpy(l.b, &skc->skc_rcv_saddr, 4);
 		__builtin_memcpy(r.b, &skc->skc_daddr, 4);
-		e->llen = net_ip4_text(&buf->laddr, &l);
-		e->rlen = net_ip4_text(&buf->raddr, &r);
 	}
+	e->llen = net_addr_text(&buf->laddr, &buf->lmemo, &l, e->family);
+	e->rlen = net_addr_text(&buf->raddr, &buf->rmemo, &r, e->family);
 	e->laddr = buf->laddr.s;
 	e->raddr = buf->raddr.s;
 	return true;

@@ -15,7 +15,7 @@
 
 struct net_addr {			/* an address, network order */
 	unsigned char b[16];
-};
+} __attribute__((aligned(8)));		/* compared a word at a time */
 struct net_text {			/* an address as text */
 	char s[NET_ADDR_LEN];
 };

@@ -66,6 +66,10 @@
  */
 #define NET_INET
 #define NET_UNIX_NAME
+#define NET_BUF_EXTRA			\
+	struct view_memo task_memo;	\
+	struct view_memo netns_memo;	\
+	struct view_memo kinds_memo;
 #define NET_TASK_COMM
 #include "net.h"
 #include "task_ns.h"
@@ -217,7 +221,7 @@ static __always_inline void print_header(struct seq_file *seq)
  * row once for each combination (557k instructions for json, 140k for the
  * table).  Every use masks or checks what this returns.
  */
-__noinline int row_any(__u32 v)
+__noinline long row_any(__u64 v)
 {
 	barrier_var(v);		/* or the compiler passes v on, not the result */
 	return v;
@@ -310,10 +314,43 @@ static __always_inline __u32 put_ends(struct seq_file *seq, struct view_buf *b, 
 	return n;
 }
 
+/* The kinds: table FAMILY PROTO TYPE STATE, else those fields with their
+ * keys; k is kinds_key()'s. */
+static __always_inline __u32 put_kinds(struct view_buf *b, __u32 n, __u64 k)
+{
+	__u32 fam = k & 0xffff, fi = (k >> 16) & 7, pi = (k >> 20) & 15, ti = (k >> 24) & 15;
+	__u32 st = (k >> 32) & 15;
+
+	if (st > NET_STATES)
+		st = 0;
+	barrier_var(st);	/* the mask keeps the index in .rodata for the verifier */
+	st &= 15;
+	n = view_put_key(b, n, ",\"family\":");
+	n = put_family(b, n, fi, fam);
+	n = view_put_key(b, n, ",\"protocol\":");
+	n = put_name(b, n, &proto_names[pi], 7);
+	n = view_put_key(b, n, ",\"type\":");
+	n = put_name(b, n, net_sock_type(ti), 9);
+	n = view_put_key(b, n, ",\"state\":");
+	return put_name(b, n, &net_state_names[st], 10);
+}
+
 /*
- * The row.  What the branches that read the socket learned (its family,
- * protocol, type and state as constants) goes through row_any() first, so
- * that they all walk one row in the verifier.
+ * The socket's kinds in one word: family, its index, protocol, type and
+ * state.  The branches that read the socket learned them as constants; the
+ * word goes through row_any(), so that they all walk one row in the
+ * verifier.
+ */
+static __always_inline __u64 kinds_key(const struct sock_facts *f)
+{
+	return row_any((__u64)f->fam | (__u64)family_index(f->fam) << 16 |
+		       (__u64)(f->proto & 15) << 20 | (__u64)(f->type & 15) << 24 |
+		       (__u64)(f->st & 0xff) << 32);
+}
+
+/*
+ * The row.  Its segments that many sockets share are memos (view.h): the
+ * process (pid and comm), the network namespace and the kinds.
  */
 static __always_inline void print_socket(struct seq_file *seq, struct view_buf *b,
 					 int pid, const char *name, __u32 fd,
@@ -322,47 +359,44 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 {
 	struct unix_sock *u = f->u, *peer = NULL;
 	struct sock *sk = f->sk;
-	__u32 fam = row_any(f->fam), fi = row_any(family_index(f->fam)) & 7;
-	__u32 pi = row_any(f->proto) & 15, ti = row_any(f->type) & 15;
-	__u32 st = row_any(f->st), n, len;
+	__u64 c0 = *(const __u64 *)&name[0], c1 = *(const __u64 *)&name[8];
+	__u64 kinds = kinds_key(f), netns = sk->__sk_common.skc_net.net->ns.inum;
+	__u32 n, start, len;
 
-	if (st > NET_STATES)
-		st = 0;
-	/* the mask tells the verifier (which lost the check in a 32-bit
-	 * copy) that the index stays in .rodata; the check above keeps it
-	 * in net_state_names */
-	barrier_var(st);
-	st &= 15;
 	if (u && u->peer)
 		peer = bpf_skc_to_unix_sock(u->peer);
-	n = view_put_open(b, "{\"pid\":");
-	n = view_put_s(b, n, pid, VIEW_W(7));
-	n = view_put_key(b, n, ",\"comm\":");
-	/* a task name is at most 15 bytes: the verifier walks no longer ones */
-	len = view_load_comm(b, name);
-	n = view_put_str_w(seq, b, n, len < VIEW_COMM_LEN ? len : VIEW_COMM_LEN - 1, VIEW_COMM_LEN);
+	if (view_memo_hit(&b->task_memo, (__u32)pid, c0, c1)) {
+		n = view_memo_put(b, &b->task_memo, 0);
+	} else {
+		n = view_put_open(b, "{\"pid\":");
+		n = view_put_s(b, n, pid, VIEW_W(7));
+		n = view_put_key(b, n, ",\"comm\":");
+		/* a task name is at most 15 bytes: the verifier walks no longer ones */
+		len = view_load_comm(b, name);
+		n = view_put_str_w(seq, b, n, len < VIEW_COMM_LEN ? len : VIEW_COMM_LEN - 1,
+				   VIEW_COMM_LEN);
+		view_memo_keep(b, &b->task_memo, (__u32)pid, c0, c1, 0, n);
+	}
 	n = view_put_key(b, n, ",\"uid\":");
 	n = view_put_u(b, n, sk->sk_uid.val, VIEW_W(5));
 	n = view_put_key(b, n, ",\"fd\":");
 	n = view_put_u(b, n, fd, VIEW_W(5));
 	n = view_put_key(b, n, ",\"netns\":");
-	n = view_put_u(b, n, sk->__sk_common.skc_net.net->ns.inum, VIEW_W(10));
-	n = view_put_key(b, n, ",\"family\":");
-	n = put_family(b, n, fi, fam);
-	n = view_put_key(b, n, ",\"protocol\":");
-	n = put_name(b, n, &proto_names[pi], 7);
-	n = view_put_key(b, n, ",\"type\":");
-	n = put_name(b, n, net_sock_type(ti), 9);
-	n = view_put_key(b, n, ",\"state\":");
-	if (format == VIEW_FORMAT_JSON)
-		n = view_put_c(b, n, '"');
-	VIEW_COPY(&b->out[VIEW_AT(n)], net_state_names[st].s, sizeof(net_state_names[st]));
-	n += net_state_names[st].len;
-	if (format == VIEW_FORMAT_JSON)
-		n = view_put_c(b, n, '"');
-	else if (format == VIEW_FORMAT_TABLE)
-		n = view_put_fill(b, n, net_state_names[st].len, 10);
-	n = put_ends(seq, b, n, fi, u, peer, e);
+	if (view_memo_hit(&b->netns_memo, netns, 0, 0)) {
+		n = view_memo_put(b, &b->netns_memo, n);
+	} else {
+		start = n;
+		n = view_put_u(b, n, netns, VIEW_W(10));
+		view_memo_keep(b, &b->netns_memo, netns, 0, 0, start, n);
+	}
+	if (view_memo_hit(&b->kinds_memo, kinds, 0, 0)) {
+		n = view_memo_put(b, &b->kinds_memo, n);
+	} else {
+		start = n;
+		n = put_kinds(b, n, kinds);
+		view_memo_keep(b, &b->kinds_memo, kinds, 0, 0, start, n);
+	}
+	n = put_ends(seq, b, n, (kinds >> 16) & 7, u, peer, e);
 	if (format != VIEW_FORMAT_TABLE)
 		n = view_put_key(b, n, ",\"inode\":");
 	n = view_put_u(b, n, file->f_inode->i_ino, VIEW_W(10));
@@ -375,7 +409,7 @@ int sockets(struct bpf_iter__task_file *ctx)
 	struct seq_file *seq = ctx->meta->seq;
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
-	char name[VIEW_COMM_LEN];
+	char name[VIEW_COMM_LEN] __attribute__((aligned(8)));
 	struct sock_facts f = {};
 	struct net_ends e = {};
 	struct socket *sock;

@@ -88,13 +88,23 @@ const volatile enum view_format format = VIEW_FORMAT_TABLE;
 const volatile char comm[VIEW_COMM_MAX][VIEW_COMM_LEN] = {};
 #endif
 
+/* A memo of a row's segment (view_memo_hit() below), for VIEW_BUF_EXTRA. */
+#define VIEW_MEMO_MAX	VIEW_ROW_SLACK	/* one fixed-size copy */
+
+struct view_memo {
+	__u64 key[3];
+	__u32 len;		/* 0: none kept */
+	char text[VIEW_MEMO_MAX];
+};
+
 /*
  * Scratch memory.  It is task-local storage of the task reading the view,
  * not a per-CPU array: an iterator program runs with migration disabled but
  * may be preempted (PREEMPT_RCU), so a second reader of the same view on the
  * same CPU could overwrite a per-CPU buffer half way through a row.  A task
  * runs one read at a time, so its own buffer cannot be shared.  Nothing in it
- * outlives the call that fills it.
+ * outlives the call that fills it but memos (view_memo_hit()), which are
+ * right whatever happened between.
  */
 struct view_buf {
 #ifdef VIEW_BUF_EXTRA
@@ -773,6 +783,48 @@ static __always_inline __u32 view_put_cs(struct view_buf *b, __u32 n, __u64 cs,
 	n = view_put_c(b, n, '.');
 	n = view_put_c(b, n, '0' + c / 10);
 	return view_put_c(b, n, '0' + c % 10);
+}
+
+/*
+ * Memos: the bytes a segment of the row was written as, kept in the reader's
+ * scratch with the values (up to three words) it was written from.  A row
+ * whose values are those of the memo copies the bytes instead of writing
+ * them again: many sockets share a process, a namespace, a kind and an
+ * address.  The bytes are a function of the values and the format alone,
+ * so a memo is right whenever its key matches, whatever was read between.
+ * A view declares `struct view_memo NAME;` members in VIEW_BUF_EXTRA.
+ */
+
+/* Whether m holds the segment for k0, k1, k2. */
+static __always_inline bool view_memo_hit(const struct view_memo *m, __u64 k0, __u64 k1,
+					  __u64 k2)
+{
+	return m->len && m->key[0] == k0 && m->key[1] == k1 && m->key[2] == k2;
+}
+
+/* The kept segment, at the row's n. */
+static __always_inline __u32 view_memo_put(struct view_buf *b, const struct view_memo *m,
+					   __u32 n)
+{
+	VIEW_COPY(&b->out[VIEW_AT(n)], m->text, VIEW_MEMO_MAX);
+	return n + (m->len & (VIEW_MEMO_MAX - 1));
+}
+
+/* Keep the segment the row has from start to n for k0, k1, k2 (one shorter
+ * than VIEW_MEMO_MAX; none if the staging was written out between). */
+static __always_inline void view_memo_keep(struct view_buf *b, struct view_memo *m,
+					   __u64 k0, __u64 k1, __u64 k2, __u32 start, __u32 n)
+{
+	__u32 len = n - start;
+
+	m->len = 0;
+	if (n < start || len >= VIEW_MEMO_MAX)
+		return;
+	VIEW_COPY(m->text, &b->out[VIEW_AT(start)], VIEW_MEMO_MAX);
+	m->key[0] = k0;
+	m->key[1] = k1;
+	m->key[2] = k2;
+	m->len = len;
 }
 
 /* Whether str[0..len), len <= VIEW_COMM_LEN, is written as is in the format
