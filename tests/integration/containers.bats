@@ -12,8 +12,9 @@ setup() {
 
 teardown() {
 	teardown_view_root
-	# the cgroups, once their processes are gone (teardown_view_root waited)
-	[ -n "${CG_DIR:-}" ] && rmdir "$CG_DIR/child" "$CG_DIR"
+	# the cgroups, once their processes are gone (teardown_view_root waited):
+	# the ones make_cgroups and the tests made under it, not already removed
+	[ -n "${CG_DIR:-}" ] && find "$CG_DIR" -depth -type d -exec rmdir {} +
 	return 0
 }
 
@@ -269,4 +270,227 @@ spawn_as() {
 	# files: the same rule, per descriptor
 	same "$u2's files are its sleep's and its reader's" "$p2" \
 		"$(as $u2 cat "$ROOT/own-files" | awk -F, 'NR > 1 && $2 != "cat" { print $1 }' | sort -u)"
+}
+
+# ---------------------------------------------------------------------------
+# The cgroup walk: a tasks view with cgroup = PATH shows the tasks of that
+# cgroup and its descendants, whichever walk the loader picks and in
+# whichever order.  Checked on outputs of many reads (well over 64 KiB), in
+# any order: against cgroup.procs and cgroup.threads, each row against /proc
+# (cgroup_walk.py), and byte for byte against the rows an unfiltered view
+# shows for the same tasks.  The processes sleep: the output is stable.
+# ---------------------------------------------------------------------------
+
+cgw() {
+	python3 "$BATS_TEST_DIRNAME/cgroup_walk.py" "$@"
+}
+
+# The cgroups fill_cgroups fills, relative to $CG_DIR.
+CG_TREE=". child child/grand sib"
+
+# fill_cgroups N: under $CG_DIR the cgroups child, child/grand, child/empty
+# and sib; N sleeping processes in $CG_DIR and in each of child, child/grand
+# and sib, named $SLEEPER (15 bytes: table rows of about 98 bytes), and a
+# python3 of 4 threads in $CG_DIR and in child/grand; then waits until they
+# have all executed and sleep.
+fill_cgroups() {
+	local i d
+	mkdir "$CG_DIR/child/grand" "$CG_DIR/child/empty" "$CG_DIR/sib"
+	SLEEPER=$BATS_TEST_TMPDIR/bvcgtestsleeper
+	ln -s "$(command -v sleep)" "$SLEEPER"
+	for d in $CG_TREE; do
+		for ((i = 0; i < $1; i++)); do
+			spawn "$SLEEPER" 1000; into "$CG_DIR/$d"
+		done
+	done
+	for d in . child/grand; do
+		spawn python3 "$BATS_TEST_DIRNAME/cgroup_walk.py" threads 4; into "$CG_DIR/$d"
+	done
+	spawn "$SLEEPER" 1000	# outside: in none of them
+	cgw settle bvcgtestsleeper $((4 * $1 + 2)) $(for d in $CG_TREE; do echo "$CG_DIR/$d"; done)
+}
+
+# cg_list FILE: the union of FILE (cgroup.procs, cgroup.threads) of the
+# filled cgroups, sorted.
+cg_list() {
+	local d
+	for d in $CG_TREE; do
+		cat "$CG_DIR/$d/$1"
+	done | sort -n
+}
+
+# rows_of IDS FIELD FILE: the rows of table FILE whose FIELD (1 pid, 2 tid)
+# is one of the ids in file IDS, sorted.
+rows_of() {
+	awk -v f="$2" 'NR == FNR { want[$1]; next } FNR > 1 && ($f in want)' "$1" "$3" | sort
+}
+
+TABLE_HEADER="    PID     TID    PPID    UID STATE THREADS        RSS       TIME      START COMM"
+
+@test "cgroup walk: table, csv and json of 1200 processes in a cgroup tree list cgroup.procs once each, rows as /proc and the unfiltered view" {
+	make_cgroups
+	fill_cgroups 300
+	manifest walk.conf <<-EOF
+	[tree]
+	program = tasks
+	cgroup = $CG_NAME
+	[tree-csv]
+	program = tasks
+	format = csv
+	cgroup = $CG_DIR
+	[tree-json]
+	program = tasks
+	format = json
+	cgroup = $(stat -c %i "$CG_DIR")
+	[all]
+	program = tasks
+	EOF
+	bv apply
+	local d=$BATS_TEST_TMPDIR
+	rd tree > "$d/table"
+	rd tree-csv > "$d/csv"
+	rd tree-json > "$d/json"
+	rd all > "$d/all"
+	reads_ok
+	cg_list cgroup.procs > "$d/procs"
+	[ "$(wc -l < "$d/procs")" -eq 1202 ]
+	# many reads' worth each
+	local f
+	for f in table csv json; do
+		echo "$f: $(stat -c %s "$d/$f") bytes"
+		[ "$(stat -c %s "$d/$f")" -gt 65536 ]
+	done
+	# the pids: each of cgroup.procs once (sort -n keeps duplicates), rows
+	# checked against /proc
+	same "table pids vs cgroup.procs" "$(cat "$d/procs")" "$(cgw rows table "$d/table" | sort -n)"
+	same "csv pids vs cgroup.procs" "$(cat "$d/procs")" "$(cgw rows csv "$d/csv" | sort -n)"
+	same "json pids vs cgroup.procs" "$(cat "$d/procs")" "$(cgw rows json "$d/json" | sort -n)"
+	# the header once, first; no other line is a header
+	[ "$(head -n 1 "$d/table")" = "$TABLE_HEADER" ]
+	[ "$(grep -c ' PID ' "$d/table")" -eq 1 ]
+	[ "$(head -n 1 "$d/csv")" = "pid,tid,ppid,uid,state,threads,rss,time,start,comm" ]
+	[ "$(grep -c '^pid,' "$d/csv")" -eq 1 ]
+	[ "$(wc -l < "$d/table")" -eq 1203 ] && [ "$(wc -l < "$d/csv")" -eq 1203 ]
+	[ "$(wc -l < "$d/json")" -eq 1202 ]
+	# each row byte for byte as the unfiltered view (the task walk) has it
+	same "table rows vs the unfiltered view's" "$(rows_of "$d/procs" 1 "$d/all")" \
+		"$(tail -n +2 "$d/table" | sort)"
+}
+
+@test "cgroup walk: reads of 1, 100 and 4096 bytes and two interleaved readers get cat's bytes" {
+	make_cgroups
+	fill_cgroups 300
+	manifest walk.conf <<-EOF
+	[tree]
+	program = tasks
+	cgroup = $CG_NAME
+	[tree-json]
+	program = tasks
+	format = json
+	cgroup = $CG_NAME
+	EOF
+	bv apply
+	local d=$BATS_TEST_TMPDIR v
+	for v in tree tree-json; do
+		rd "$v" > "$d/$v.cat"
+		reads_ok
+		[ "$(stat -c %s "$d/$v.cat")" -gt 65536 ]
+		cgw read "$ROOT/$v" 1 > "$d/$v.1"
+		cmp "$d/$v.cat" "$d/$v.1"
+		cgw read "$ROOT/$v" 4096 > "$d/$v.4096"
+		cmp "$d/$v.cat" "$d/$v.4096"
+		dd if="$ROOT/$v" bs=100 status=none > "$d/$v.100"
+		cmp "$d/$v.cat" "$d/$v.100"
+		cgw interleave "$ROOT/$v" 4096 "$d/$v.a" "$d/$v.b"
+		cmp "$d/$v.cat" "$d/$v.a"
+		cmp "$d/$v.cat" "$d/$v.b"
+	done
+	# and the output is the cgroups' processes, not a stale or partial walk
+	cg_list cgroup.procs > "$d/procs"
+	same "pids vs cgroup.procs" "$(cat "$d/procs")" "$(cgw rows table "$d/tree.1" | sort -n)"
+}
+
+@test "cgroup walk: threads = yes lists cgroup.threads of the cgroup tree, rows as /proc and the unfiltered view" {
+	make_cgroups
+	fill_cgroups 300
+	manifest walk.conf <<-EOF
+	[tree]
+	program = tasks
+	threads = yes
+	cgroup = $CG_NAME
+	[tree-json]
+	program = tasks
+	threads = yes
+	format = json
+	cgroup = $CG_NAME
+	[all]
+	program = tasks
+	threads = yes
+	EOF
+	bv apply
+	local d=$BATS_TEST_TMPDIR
+	rd tree > "$d/table"
+	rd tree-json > "$d/json"
+	rd all > "$d/all"
+	reads_ok
+	cg_list cgroup.threads > "$d/threads"
+	# the 1200 sleeps and 2 python3 of 4 threads
+	[ "$(wc -l < "$d/threads")" -eq 1208 ]
+	[ "$(stat -c %s "$d/table")" -gt 65536 ]
+	same "table tids vs cgroup.threads" "$(cat "$d/threads")" \
+		"$(cgw rows table "$d/table" threads | sort -n)"
+	same "json tids vs cgroup.threads" "$(cat "$d/threads")" \
+		"$(cgw rows json "$d/json" threads | sort -n)"
+	same "table rows vs the unfiltered view's" "$(rows_of "$d/threads" 2 "$d/all")" \
+		"$(tail -n +2 "$d/table" | sort)"
+}
+
+@test "cgroup walk: an empty cgroup and one removed after apply give the header alone (json nothing), a process moved in after apply shows" {
+	make_cgroups
+	mkdir "$CG_DIR/gone"
+	manifest walk.conf <<-EOF
+	[empty]
+	program = tasks
+	cgroup = $CG_NAME/child
+	[empty-csv]
+	program = tasks
+	format = csv
+	cgroup = $CG_NAME/child
+	[empty-json]
+	program = tasks
+	format = json
+	cgroup = $CG_NAME/child
+	[gone]
+	program = tasks
+	cgroup = $CG_NAME/gone
+	[gone-csv]
+	program = tasks
+	format = csv
+	cgroup = $CG_NAME/gone
+	[gone-json]
+	program = tasks
+	format = json
+	cgroup = $CG_NAME/gone
+	EOF
+	bv apply
+	same "empty table" "$TABLE_HEADER" "$(rd empty)"
+	same "empty csv" "pid,tid,ppid,uid,state,threads,rss,time,start,comm" "$(rd empty-csv)"
+	same "empty json" "" "$(rd empty-json)"
+	# a process moved in after apply, then out again
+	spawn sleep 1000; into "$CG_DIR/child"
+	local p=$LAST_PID
+	same "moved in" "$p" "$(rd empty-json | python3 -c 'import json, sys; [print(json.loads(l)["pid"]) for l in sys.stdin]')"
+	into "$CG_DIR"
+	same "moved out" "$TABLE_HEADER" "$(rd empty)"
+	# the cgroup removed (it is empty): no rows, and no error
+	rmdir "$CG_DIR/gone"
+	run cat "$ROOT/gone"
+	[ "$status" -eq 0 ]
+	same "removed: table" "$TABLE_HEADER" "$output"
+	run cat "$ROOT/gone-csv"
+	[ "$status" -eq 0 ]
+	same "removed: csv" "pid,tid,ppid,uid,state,threads,rss,time,start,comm" "$output"
+	run cat "$ROOT/gone-json"
+	[ "$status" -eq 0 ]
+	same "removed: json" "" "$output"
 }
