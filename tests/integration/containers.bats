@@ -494,3 +494,63 @@ TABLE_HEADER="    PID     TID    PPID    UID STATE THREADS        RSS       TIME
 	[ "$status" -eq 0 ]
 	same "removed: json" "" "$output"
 }
+
+@test "cgroup walk: read in a pid namespace it numbers and hides tasks as ps there; readers = own shows a user its own" {
+	make_cgroups
+	local i host=() u=65534 mine
+	for ((i = 0; i < 20; i++)); do
+		spawn sleep 1000; into "$CG_DIR"; host+=("$LAST_PID")
+	done
+	spawn_as $u sleep 1000; into "$CG_DIR/child"; mine=$LAST_PID
+	manifest walk.conf <<-EOF2
+	[tree]
+	program = tasks
+	format = csv
+	cgroup = $CG_NAME
+	[tree-threads]
+	program = tasks
+	format = csv
+	threads = yes
+	cgroup = $CG_NAME
+	[own]
+	program = tasks
+	format = csv
+	cgroup = $CG_NAME
+	readers = own
+	mode = 0444
+	EOF2
+	bv apply
+	sleep 0.2	# the setpriv has become sleep
+	# a namespace whose processes are all in $CG_DIR/child: its init moves
+	# itself there first; the host's ones in the cgroup are not visible there
+	local d=$BATS_TEST_TMPDIR/ns
+	mkdir -p "$d"
+	D=$d ROOT=$ROOT CG=$CG_DIR unshare -p -f --mount-proc bash -c '
+		echo $$ > "$CG/child/cgroup.procs"
+		sleep 1000 & a=$!
+		sleep 1000 & b=$!
+		python3 "$0" threads 3 & c=$!
+		for _ in $(seq 100); do
+			[ "$(ls /proc/$c/task | wc -l)" = 3 ] && break
+			sleep 0.1
+		done
+		cat "$ROOT/tree" > "$D/tree"
+		cat "$ROOT/tree-threads" > "$D/threads"
+		ps -eo pid=,ppid=,comm= > "$D/ps"
+		ps -eLo pid=,tid=,comm= > "$D/ps-threads"
+		kill $a $b $c; wait' "$BATS_TEST_DIRNAME/cgroup_walk.py"
+	# csv: pid,tid,ppid,uid,state,threads,rss,time,start,comm
+	same "tasks pid ppid comm vs ps there" \
+		"$(awk '$3 != "ps" { print $1, $2, $3 }' "$d/ps" | sort)" \
+		"$(awk -F, 'NR > 1 && $10 != "cat" { print $1, $3, $10 }' "$d/tree" | sort)"
+	same "threads pid tid comm vs ps there" \
+		"$(awk '$3 != "ps" { print $1, $2, $3 }' "$d/ps-threads" | sort)" \
+		"$(awk -F, 'NR > 1 && $10 != "cat" { print $1, $2, $10 }' "$d/threads" | sort)"
+	# not vacuous: the namespace's init and its python's 3 threads
+	awk '{ print $1, $2, $3 }' "$d/ps" | grep -qx '1 0 bash'
+	[ "$(awk '$3 == "python3"' "$d/ps-threads" | wc -l)" -eq 3 ]
+	# readers = own: the reader (cat) is in no cgroup of the tree
+	same "root sees the cgroup's processes" "$(printf '%s\n' "${host[@]}" "$mine" | sort -n)" \
+		"$(rd own | awk -F, 'NR > 1 { print $1 }' | sort -n)"
+	same "$u sees its own" "$mine" "$(as $u cat "$ROOT/own" | awk -F, 'NR > 1 { print $1 }')"
+}
