@@ -175,9 +175,11 @@ static __always_inline __u32 put_names(struct seq_file *seq, struct view_buf *b,
 	return view_put_str(seq, b, n, load_cgroup(b, t));
 }
 
-/* The row; VIEW_RETRY without the scratch. */
-static __always_inline int print_task(struct seq_file *seq, struct task_struct *t,
-				      const struct task_ids *ids, const char *name)
+/* The row, staged in b and closed (view_row_close()); returns its length.
+ * A long cgroup path may be written out before the rest (view_put_str()). */
+static __always_inline __u32 build_task(struct seq_file *seq, struct view_buf *b,
+					struct task_struct *t, const struct task_ids *ids,
+					const char *name)
 {
 	/* Pointers first, then what they point to, the thread walk last: the
 	 * fields are in a dozen cache lines, which a large read mostly misses. */
@@ -192,11 +194,8 @@ static __always_inline int print_task(struct seq_file *seq, struct task_struct *
 	__u64 rss = rss_kib(mm);
 	__u64 time = ns_to_cs(threads ? own : process_runtime(t, dead, own, nthr));
 	__u64 start = ns_to_cs(boot);
-	struct view_buf *b = view_buf();
 	__u32 n;
 
-	if (!b)
-		return VIEW_RETRY;
 	n = view_put_open(b, "{\"pid\":");
 	n = view_put_s(b, n, ids->pid, VIEW_W(7));
 	n = view_put_key(b, n, ",\"tid\":");
@@ -221,7 +220,18 @@ static __always_inline int print_task(struct seq_file *seq, struct task_struct *
 	n = view_put_cs(b, n, start, VIEW_W(7));
 	n = view_put_key(b, n, ",\"comm\":");
 	n = put_names(seq, b, n, t, name);
-	view_row_end(seq, b, n);
+	return view_row_close(b, n);
+}
+
+/* The row; VIEW_RETRY without the scratch. */
+static __always_inline int print_task(struct seq_file *seq, struct task_struct *t,
+				      const struct task_ids *ids, const char *name)
+{
+	struct view_buf *b = view_buf();
+
+	if (!b)
+		return VIEW_RETRY;
+	view_row_write(seq, b, build_task(seq, b, t, ids, name));
 	return 0;
 }
 
@@ -347,4 +357,195 @@ int tasks(struct bpf_iter__task *ctx)
 	if (!view_comm_match(name) || !task_shown(t, &ids))
 		return 0;
 	return print_task(seq, t, &ids, name);
+}
+
+/*
+ * The cgroup walk: with the cgroup filter, the loader (src/loader.c) links
+ * tasks_in_cgroup in place of tasks when the kernel has the css iterators
+ * (6.7): it walks the filter's cgroup and its descendants (pre-order) and
+ * each one's processes (or threads), as cgroup.procs and cgroup.threads list
+ * them, instead of every task of the machine.  The rows are those of tasks,
+ * cgroup by cgroup.
+ *
+ * An iterator's object cannot print more than one read's buffer (the
+ * seq_file's 8 pages), and the cgroup iterator allows a single read, so the
+ * objects are the elements of cgroup_walk_chunks, an array of nothing: each call
+ * goes on with the walk where the last one of the same read session (the
+ * same open file) stopped, whose place (the tasks walked) is kept by session
+ * in cgroup_walk_cursors, and prints the rows that fit in what is left of the
+ * buffer.  A call for which not even one row fits overflows the buffer on
+ * purpose: the kernel then ends the read before it and shows the same
+ * element again, with an empty buffer, in the next read.  TASKS_CHUNKS
+ * elements of at least a row each cover any cgroup.
+ *
+ * A task that leaves or joins a walked cgroup between two reads of one
+ * session may shift the place by one: a row shown twice or not at all, as
+ * with any listing of a changing set read in parts (cgroup.procs too).
+ */
+#define TASKS_CHUNKS	1024	/* calls of one walk at most */
+#define TASKS_SESSIONS	256	/* read sessions in progress at once, at most */
+/* the most a row may take: its fixed part, and a cgroup path escaped */
+#define TASKS_ROW_MAX	(VIEW_OUT_MAX + (cgroup_column ? 6 * VIEW_STR_MAX : 0))
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TASKS_CHUNKS);
+	__type(key, __u32);
+	__type(value, __u8);
+} cgroup_walk_chunks SEC(".maps");
+
+struct tasks_cursor {
+	__u64 walked;	/* tasks the session's calls have walked */
+	__u64 done;	/* the walk is complete */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TASKS_SESSIONS);
+	__type(key, __u64);			/* meta->session_id */
+	__type(value, struct tasks_cursor);
+} cgroup_walk_cursors SEC(".maps");
+
+extern struct cgroup *bpf_cgroup_from_id(u64 cgid) __ksym __weak;
+extern void bpf_cgroup_release(struct cgroup *cgrp) __ksym __weak;
+extern int bpf_iter_css_new(struct bpf_iter_css *it, struct cgroup_subsys_state *start,
+			    unsigned int flags) __ksym __weak;
+extern struct cgroup_subsys_state *bpf_iter_css_next(struct bpf_iter_css *it) __ksym __weak;
+extern void bpf_iter_css_destroy(struct bpf_iter_css *it) __ksym __weak;
+extern int bpf_iter_css_task_new(struct bpf_iter_css_task *it, struct cgroup_subsys_state *css,
+				 unsigned int flags) __ksym __weak;
+extern struct task_struct *bpf_iter_css_task_next(struct bpf_iter_css_task *it) __ksym __weak;
+extern void bpf_iter_css_task_destroy(struct bpf_iter_css_task *it) __ksym __weak;
+
+/* What one call did of the walk. */
+struct tasks_walk {
+	__u64 skip;	/* tasks walked by the calls before */
+	__u64 walked;	/* tasks this call walked */
+	bool full;	/* stopped: the next row might not fit */
+	bool overflowed;	/* a write did not fit after all */
+};
+
+static __always_inline __u64 seq_room(struct seq_file *seq)
+{
+	return seq->size > seq->count ? seq->size - seq->count : 0;
+}
+
+#ifndef __arg_trusted
+#define __arg_trusted	__attribute__((btf_decl_tag("arg:trusted")))
+#endif
+
+/*
+ * One task of the walk: its row if it is shown and fits.  A global function,
+ * which the verifier checks once: inlined, the two loops around it made the
+ * walk too complex to verify.
+ */
+__noinline int walk_task(struct seq_file *seq __arg_trusted, struct task_struct *t __arg_trusted,
+			 struct tasks_walk *w)
+{
+	char name[VIEW_COMM_LEN];
+	struct task_ids ids;
+	struct view_buf *b;
+
+	if (!w || !t || !seq)
+		return 0;
+	if (seq_room(seq) < TASKS_ROW_MAX) {
+		w->full = true;
+		return 0;
+	}
+	w->walked++;
+	view_task_comm(t, name);
+	if (!view_comm_match(name) || !task_shown(t, &ids))
+		return 0;
+	b = view_buf();
+	if (!b) {
+		w->overflowed = true;	/* not shown: the same again */
+		return 0;
+	}
+	view_row_write(seq, b, build_task(seq, b, t, &ids, name));
+	if (seq->count >= seq->size)	/* seq_write() marks an overflow so */
+		w->overflowed = true;
+	return 0;
+}
+
+/* The processes (or threads) of one cgroup, from where the walk is.  The
+ * css iterator gives it under RCU only; the css_task iterator wants a
+ * reference, which the lookup by id takes. */
+static __always_inline void walk_cgroup(struct seq_file *seq, struct cgroup_subsys_state *css,
+					struct tasks_walk *w)
+{
+	unsigned int flags = threads ? 0 : CSS_TASK_ITER_PROCS | CSS_TASK_ITER_THREADED;
+	struct cgroup *cg = bpf_cgroup_from_id(BPF_CORE_READ(css, cgroup, kn, id));
+	struct bpf_iter_css_task it;
+	struct task_struct *t;
+
+	if (!cg)
+		return;
+	bpf_iter_css_task_new(&it, &cg->self, flags);
+	while (!w->full && !w->overflowed && (t = bpf_iter_css_task_next(&it))) {
+		if (w->skip) {
+			w->skip--;
+			continue;
+		}
+		walk_task(seq, t, w);
+	}
+	bpf_iter_css_task_destroy(&it);
+	bpf_cgroup_release(cg);
+}
+
+/* Overflow the buffer: the kernel drops this call's output and shows the
+ * element again in the next read. */
+static __always_inline void seq_overflow(struct seq_file *seq, struct view_buf *b)
+{
+	for (int i = 0; i < (8 << 12) / VIEW_STR_MAX + 1 && seq->count < seq->size; i++)
+		bpf_seq_write(seq, b->str, VIEW_STR_MAX);
+}
+
+SEC("iter/bpf_map_elem")
+int tasks_in_cgroup(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct bpf_iter_meta *meta = ctx->meta;
+	void *key = ctx->key;
+	struct seq_file *seq = meta->seq;
+	__u64 session = meta->session_id;
+	struct tasks_cursor *cur, start = {};
+	struct tasks_walk w = {};
+	struct cgroup_subsys_state *css;
+	struct bpf_iter_css it;
+	struct view_buf *b;
+	struct cgroup *cg;
+
+	if (!key) {				/* the final call */
+		bpf_map_delete_elem(&cgroup_walk_cursors, &session);
+		return 0;
+	}
+	if (!meta->seq_num)			/* the session's first call */
+		bpf_map_update_elem(&cgroup_walk_cursors, &session, &start, BPF_ANY);
+	if (view_header_due(meta, key))
+		print_header(seq);
+	cur = bpf_map_lookup_elem(&cgroup_walk_cursors, &session);
+	if (!cur || cur->done)
+		return 0;
+	b = view_buf();
+	if (!b)
+		return VIEW_RETRY;
+	cg = bpf_cgroup_from_id(task_cgroup_id);
+	if (!cg) {				/* removed since */
+		cur->done = 1;
+		return 0;
+	}
+	w.skip = cur->walked;
+	bpf_iter_css_new(&it, &cg->self, BPF_CGROUP_ITER_DESCENDANTS_PRE);
+	while (!w.full && !w.overflowed && (css = bpf_iter_css_next(&it)))
+		walk_cgroup(seq, css, &w);
+	bpf_iter_css_destroy(&it);
+	bpf_cgroup_release(cg);
+	/* a row did not fit after all, or not one fits: the kernel drops
+	 * what this call wrote and shows the element again */
+	if (w.overflowed || (w.full && !w.walked)) {
+		seq_overflow(seq, b);
+		return 0;
+	}
+	cur->walked += w.walked;
+	cur->done = !w.full;
+	return 0;
 }

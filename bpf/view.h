@@ -849,14 +849,19 @@ static __always_inline void view_row_write(struct seq_file *seq, struct view_buf
 		bpf_seq_write(seq, buf->out, len);
 }
 
-/* End the row ('}' in json, a newline) and write it. */
-static __always_inline void view_row_end(struct seq_file *seq, struct view_buf *buf,
-					 __u32 n)
+/* Close the row: '}' in json, a newline; returns its length. */
+static __always_inline __u32 view_row_close(struct view_buf *buf, __u32 n)
 {
 	if (format == VIEW_FORMAT_JSON)
 		n = view_put_c(buf, n, '}');
-	n = view_put_c(buf, n, '\n');
-	view_row_write(seq, buf, n);
+	return view_put_c(buf, n, '\n');
+}
+
+/* End the row and write it. */
+static __always_inline void view_row_end(struct seq_file *seq, struct view_buf *buf,
+					 __u32 n)
+{
+	view_row_write(seq, buf, view_row_close(buf, n));
 }
 
 /*

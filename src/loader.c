@@ -21,6 +21,7 @@
 #include "objcheck.h"
 #include "params.h"
 #include "taskfilter.h"
+#include "text.h"
 #include "trust.h"
 
 /* ---- libbpf's messages ---- */
@@ -159,6 +160,15 @@ static void list_iter_programs(struct bpf_object *obj, char *buf, size_t len)
 			off += snprintf(buf + off, len - off, "%s%s", off ? ", " : "", bpf_program__name(p));
 }
 
+/* A built-in's second program, the walk of the cgroup filter's own tasks. */
+#define CGROUP_WALK_SUFFIX	"_in_cgroup"
+#define CGROUP_WALK_CHUNKS	"cgroup_walk_chunks"	/* the map it iterates */
+
+static bool is_cgroup_walk(const struct bpf_program *p)
+{
+	return has_suffix(bpf_program__name(p), CGROUP_WALK_SUFFIX);
+}
+
 /* Picks the iterator program and switches every other program off. */
 static struct bpf_program *pick_program(const struct view_conf *v, struct bpf_object *obj,
 					char *err, size_t errlen)
@@ -169,7 +179,8 @@ static struct bpf_program *pick_program(const struct view_conf *v, struct bpf_ob
 	int n = 0;
 
 	bpf_object__for_each_program(p, obj) {
-		if (!is_iter(p) || (want && strcmp(bpf_program__name(p), want)))
+		if (!is_iter(p) || (want && strcmp(bpf_program__name(p), want)) ||
+		    (!want && is_cgroup_walk(p)))
 			continue;
 		found = p;
 		n++;
@@ -400,22 +411,72 @@ static int check_addresses(const struct view_conf *v, struct view_prog *vp, char
 
 /* format = prometheus only for the built-ins that print it: they list their
  * series (VIEW_METRICS in bpf/view.h). A custom object's format is its own. */
-static int check_format(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+/* Whether the program's format parameter is set to prometheus. */
+static bool format_prometheus(const struct view_prog *vp)
 {
 	const struct btf *btf = bpf_object__btf(vp->obj);
-	struct param_var var, doc;
+	struct param_var var;
 	const void *val;
 	char name[32];
 
-	if (!vp->stamp || params_find(btf, "format", &var) || !(val = params_var_data(vp->obj, &var)) ||
-	    params_format(btf, &var, val, name, sizeof(name)) || strcmp(name, "prometheus") ||
-	    !params_find_static(btf, "view_metrics", &doc))
+	return !params_find(btf, "format", &var) && (val = params_var_data(vp->obj, &var)) &&
+	       !params_format(btf, &var, val, name, sizeof(name)) && !strcmp(name, "prometheus");
+}
+
+static int check_format(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
+{
+	const struct btf *btf = bpf_object__btf(vp->obj);
+	struct param_var doc;
+
+	if (!vp->stamp || !format_prometheus(vp) || !params_find_static(btf, "view_metrics", &doc))
 		return 0;
 	view_err(v, key_line(v, "format"), err, errlen,
 		 "program '%s' has no prometheus format; use table, csv or json "
 		 "(bpfviews-programs(7) lists the programs that have it)", bpf_program__name(vp->prog));
 	vp->manifest_error = true;
 	return -EINVAL;
+}
+
+/* Whether the kernel has the css iterators (6.7): the css_task one, which
+ * needs them, stands for both.  Asked once. */
+static bool kernel_has_css_iters(void)
+{
+	static int has = -1;
+	int h = __atomic_load_n(&has, __ATOMIC_RELAXED);
+	struct btf *vmlinux;
+
+	if (h < 0) {
+		vmlinux = btf__load_vmlinux_btf();
+		h = vmlinux && btf__find_by_name_kind(vmlinux, "bpf_iter_css_task_new", BTF_KIND_FUNC) >= 0;
+		btf__free(vmlinux);
+		__atomic_store_n(&has, h, __ATOMIC_RELAXED);
+	}
+	return h;
+}
+
+/*
+ * With the cgroup filter, a built-in that has a program NAME_in_cgroup
+ * (bpf/tasks.bpf.c) walks the cgroup's own tasks with it instead of every
+ * task, where the kernel has the css iterators: not for one process (the
+ * link parameters pid and tid), nor with format = prometheus, which counts
+ * over the task walk.  The link keys were checked against the task walk.
+ */
+static void pick_cgroup_walk(const struct view_conf *v, struct view_prog *vp)
+{
+	struct bpf_program *walk;
+	char name[128];
+
+	if (v->object || !v->cgroup || v->pid || v->tid || format_prometheus(vp))
+		return;
+	snprintf(name, sizeof(name), "%s" CGROUP_WALK_SUFFIX, bpf_program__name(vp->prog));
+	walk = bpf_object__find_program_by_name(vp->obj, name);
+	if (!walk || !bpf_object__find_map_by_name(vp->obj, CGROUP_WALK_CHUNKS) || !kernel_has_css_iters())
+		return;
+	bpf_program__set_autoload(vp->prog, false);
+	bpf_program__set_autoload(walk, true);
+	vp->prog = walk;
+	vp->target = iter_target(walk);
+	vp->cgroup_walk = true;
 }
 
 /*
@@ -454,7 +515,11 @@ static int stamp(const struct view_conf *v, struct view_prog *vp, char *err, siz
 
 bool view_prog_matches(const struct view_prog *vp, const struct view_state *pinned)
 {
-	return vp->stamp && pinned->stamp == vp->stamp && !memcmp(&pinned->link, &vp->link, sizeof(vp->link)) &&
+	struct link_params link = pinned->link;
+
+	if (vp->cgroup_walk)
+		link.map_id = 0;	/* its own map, made anew at each load */
+	return vp->stamp && pinned->stamp == vp->stamp && !memcmp(&link, &vp->link, sizeof(link)) &&
 	       !strcmp(pinned->target, vp->target);
 }
 
@@ -485,6 +550,8 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 		rc = check_addresses(v, vp, err, errlen);
 	if (!rc)
 		rc = check_format(v, vp, err, errlen);
+	if (!rc)
+		pick_cgroup_walk(v, vp);
 	return rc ? rc : stamp(v, vp, err, errlen);
 }
 
@@ -584,6 +651,8 @@ struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_p
 		info.cgroup.order = vp->link.order;
 		info.cgroup.cgroup_fd = vp->cgroup_fd >= 0 ? vp->cgroup_fd : 0;
 		info.cgroup.cgroup_id = vp->cgroup_fd >= 0 ? 0 : vp->link.cgroup_id;
+	} else if (vp->cgroup_walk) {
+		info.map.map_fd = bpf_map__fd(bpf_object__find_map_by_name(vp->obj, CGROUP_WALK_CHUNKS));
 	} else if (vp->map_fd >= 0) {
 		info.map.map_fd = vp->map_fd;
 	} else {
@@ -628,6 +697,7 @@ void view_prog_release(struct view_prog *vp)
 	vp->link = keep.link;
 	vp->ranges = keep.ranges;
 	vp->manifest_error = keep.manifest_error;
+	vp->cgroup_walk = keep.cgroup_walk;
 	memcpy(vp->target_name, keep.target_name, sizeof(vp->target_name));
 	vp->target = vp->target_name;
 }
