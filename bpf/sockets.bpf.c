@@ -67,8 +67,7 @@
 #define NET_INET
 #define NET_UNIX_NAME
 #define NET_BUF_EXTRA			\
-	struct view_memo task_memo;	\
-	struct view_memo netns_memo;	\
+	struct view_memo owner_memo;	\
 	struct view_memo kinds_memo;
 #define NET_TASK_COMM
 #include "net.h"
@@ -350,7 +349,8 @@ static __always_inline __u64 kinds_key(const struct sock_facts *f)
 
 /*
  * The row.  Its segments that many sockets share are memos (view.h): the
- * process (pid and comm), the network namespace and the kinds.
+ * process with the socket's owner (pid, comm, uid), and the network
+ * namespace with the kinds.
  */
 static __always_inline void print_socket(struct seq_file *seq, struct view_buf *b,
 					 int pid, const char *name, __u32 fd,
@@ -360,13 +360,14 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 	struct unix_sock *u = f->u, *peer = NULL;
 	struct sock *sk = f->sk;
 	__u64 c0 = *(const __u64 *)&name[0], c1 = *(const __u64 *)&name[8];
+	__u64 owner = (__u32)pid | (__u64)sk->sk_uid.val << 32;
 	__u64 kinds = kinds_key(f), netns = sk->__sk_common.skc_net.net->ns.inum;
 	__u32 n, start, len;
 
 	if (u && u->peer)
 		peer = bpf_skc_to_unix_sock(u->peer);
-	if (view_memo_hit(&b->task_memo, (__u32)pid, c0, c1)) {
-		n = view_memo_put(b, &b->task_memo, 0);
+	if (view_memo_hit(&b->owner_memo, owner, c0, c1)) {
+		n = view_memo_put(b, &b->owner_memo, 0);
 	} else {
 		n = view_put_open(b, "{\"pid\":");
 		n = view_put_s(b, n, pid, VIEW_W(7));
@@ -375,26 +376,20 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 		len = view_load_comm(b, name);
 		n = view_put_str_w(seq, b, n, len < VIEW_COMM_LEN ? len : VIEW_COMM_LEN - 1,
 				   VIEW_COMM_LEN);
-		view_memo_keep(b, &b->task_memo, (__u32)pid, c0, c1, 0, n);
+		n = view_put_key(b, n, ",\"uid\":");
+		n = view_put_u(b, n, owner >> 32, VIEW_W(5));
+		view_memo_keep(b, &b->owner_memo, owner, c0, c1, 0, n);
 	}
-	n = view_put_key(b, n, ",\"uid\":");
-	n = view_put_u(b, n, sk->sk_uid.val, VIEW_W(5));
 	n = view_put_key(b, n, ",\"fd\":");
 	n = view_put_u(b, n, fd, VIEW_W(5));
-	n = view_put_key(b, n, ",\"netns\":");
-	if (view_memo_hit(&b->netns_memo, netns, 0, 0)) {
-		n = view_memo_put(b, &b->netns_memo, n);
-	} else {
-		start = n;
-		n = view_put_u(b, n, netns, VIEW_W(10));
-		view_memo_keep(b, &b->netns_memo, netns, 0, 0, start, n);
-	}
-	if (view_memo_hit(&b->kinds_memo, kinds, 0, 0)) {
+	if (view_memo_hit(&b->kinds_memo, netns, kinds, 0)) {
 		n = view_memo_put(b, &b->kinds_memo, n);
 	} else {
 		start = n;
+		n = view_put_key(b, n, ",\"netns\":");
+		n = view_put_u(b, n, netns, VIEW_W(10));
 		n = put_kinds(b, n, kinds);
-		view_memo_keep(b, &b->kinds_memo, kinds, 0, 0, start, n);
+		view_memo_keep(b, &b->kinds_memo, netns, kinds, 0, start, n);
 	}
 	n = put_ends(seq, b, n, (kinds >> 16) & 7, u, peer, e);
 	if (format != VIEW_FORMAT_TABLE)
