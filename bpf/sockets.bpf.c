@@ -64,11 +64,20 @@
  * header row and the columns above.  json: one object per descriptor with
  * the columns as keys; pid, uid, fd, netns, ports and inode are numbers.
  */
+/* What sock_protocol() found last. */
+struct proto_memo {
+	unsigned long long session;	/* the read session (meta->session_id) */
+	unsigned long long prot;	/* the struct proto, 0: none yet */
+	unsigned int kind;		/* family << 16 | type */
+	unsigned int proto;		/* enum sockets_protocol */
+};
+
 #define NET_INET
 #define NET_UNIX_NAME
 #define NET_BUF_EXTRA			\
 	struct view_memo owner_memo;	\
-	struct view_memo kinds_memo;
+	struct view_memo kinds_memo;	\
+	struct proto_memo proto_memo;
 #define NET_TASK_COMM
 #include "net.h"
 #include "task_ns.h"
@@ -174,14 +183,36 @@ struct sock_facts {
 	bool listening;
 };
 
-static __always_inline void sock_facts_read(struct sock_facts *f, struct socket *sock)
+/*
+ * The protocol of sk (fam, type: its family and type), from the memo of the
+ * last one if sk has the same struct proto, family and type in the same read
+ * session: a struct proto serves one protocol (as protocol_of() tells them
+ * apart), and sk_protocol is in a cache line the row needs nothing else from.
+ */
+static __always_inline __u32 sock_protocol(struct view_buf *b, __u64 session, struct sock *sk,
+					   __u32 fam, __u32 type)
+{
+	__u64 prot = (__u64)sk->__sk_common.skc_prot, kind = fam << 16 | type;
+	struct proto_memo *m = &b->proto_memo;
+
+	if (m->prot != prot || m->kind != kind || m->session != session || !prot) {
+		m->proto = protocol_of(fam, type, sk->sk_protocol) & 15;
+		m->prot = prot;
+		m->kind = kind;
+		m->session = session;
+	}
+	return m->proto;
+}
+
+static __always_inline void sock_facts_read(struct sock_facts *f, struct socket *sock,
+					    struct view_buf *b, __u64 session)
 {
 	struct sock *sk = sock->sk;
 
 	f->sk = sk;
 	f->fam = sk->__sk_common.skc_family;
 	f->type = sock->type;
-	f->proto = protocol_of(f->fam, f->type, sk->sk_protocol) & 15;
+	f->proto = sock_protocol(b, session, sk, f->fam, f->type) & 15;
 	f->st = sk->__sk_common.skc_state;
 	f->u = f->fam == AF_UNIX ? bpf_skc_to_unix_sock(sk) : NULL;
 	if (f->fam != AF_INET && f->fam != AF_INET6 && f->fam != AF_UNIX)
@@ -360,7 +391,9 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 	struct unix_sock *u = f->u, *peer = NULL;
 	struct sock *sk = f->sk;
 	__u64 c0 = *(const __u64 *)&name[0], c1 = *(const __u64 *)&name[8];
-	__u64 owner = (__u32)pid | (__u64)sk->sk_uid.val << 32;
+	/* the inode's uid is sk_uid (sock_init_data(), sock_graft(), and
+	 * sockfs_setattr() keep them one), in the cache lines of its number */
+	__u64 owner = (__u32)pid | (__u64)file->f_inode->i_uid.val << 32;
 	__u64 kinds = kinds_key(f), netns = sk->__sk_common.skc_net.net->ns.inum;
 	__u32 n, start, len;
 
@@ -407,6 +440,7 @@ int sockets(struct bpf_iter__task_file *ctx)
 	char name[VIEW_COMM_LEN] __attribute__((aligned(8)));
 	struct sock_facts f = {};
 	struct net_ends e = {};
+	struct view_buf *b;
 	struct socket *sock;
 	struct task_ids ids;
 
@@ -421,18 +455,18 @@ int sockets(struct bpf_iter__task_file *ctx)
 	view_task_comm(task, name);
 	if (!view_comm_match(name) || !task_shown(task, &ids))
 		return 0;
-	sock_facts_read(&f, sock);
+	b = view_buf();
+	if (!b)
+		return VIEW_RETRY;
+	sock_facts_read(&f, sock, b, ctx->meta->session_id);
 	if (!sock_facts_match(&f))
 		return 0;
 	if (f.fam == AF_INET || f.fam == AF_INET6) {
-		if (!net_ends_read(&e, &f.sk->__sk_common))
-			return VIEW_RETRY;
+		net_ends_read(&e, &f.sk->__sk_common, b);
 	} else {
 		e.family = f.fam;
 		e.laddr = e.raddr = "";
-		e.buf = view_buf();
-		if (!e.buf)
-			return VIEW_RETRY;
+		e.buf = b;
 	}
 	if (!net_ends_match(&e))
 		return 0;

@@ -144,7 +144,7 @@ int tcp(struct bpf_iter__tcp *ctx)
 	if (!FILTER_ENUM(state, st))
 		return 0;
 
-	if (!net_ends_read(&e, skc))
+	if (!net_ends_read(&e, skc, view_buf()))
 		return VIEW_RETRY;
 	if (!net_ends_match(&e))
 		return 0;

@@ -62,7 +62,7 @@ int udp(struct bpf_iter__udp *ctx)
 	st = sk->__sk_common.skc_state;
 	if (!FILTER_ENUM(state, st))
 		return 0;
-	if (!net_ends_read(&e, &sk->__sk_common))
+	if (!net_ends_read(&e, &sk->__sk_common, view_buf()))
 		return VIEW_RETRY;
 	if (!net_ends_match(&e))
 		return 0;
