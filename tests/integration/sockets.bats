@@ -480,3 +480,22 @@ LISTENING='r["state"] == "LISTEN" or (r["protocol"] == "udp" and r["state"] == "
 	expected=$(grep -e udplite -e mptcp "$WORK/kinds")
 	check3 listening "$expected" --cols "$cols" --where "r['pid'] == '$LAST_PID'"
 }
+
+@test "sockets: two processes of one name and uid each own their sockets (the row's memos)" {
+	# ping sockets: for root in these namespaces
+	ip netns exec "$NSA" sysctl -qw net.ipv4.ping_group_range="0 0"
+	ip netns exec "$NSB" sysctl -qw net.ipv4.ping_group_range="0 0"
+	holder "$NSA" bvsame kinds
+	local first=$LAST_PID
+	holder "$NSB" bvsame kinds
+	views3 same 'comm = bvsame' | manifest s.conf
+	bv apply
+
+	# consecutive rows of processes that differ only in pid: each row's
+	# pid, fd and inode are those of /proc/PID/fd
+	local expected
+	expected=$(sk fds "$first,$LAST_PID")
+	[ "$(echo "$expected" | wc -l)" -eq 14 ] || { echo "$expected"; false; }
+	has oracle "$expected" "\"$first\"" "\"$LAST_PID\""
+	check3 same "$expected" --cols pid,fd,inode
+}
