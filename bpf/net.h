@@ -255,12 +255,6 @@ struct net_ends {
 };
 
 /*
- * Read the ends from the part every kind of inet socket starts with (a full
- * socket, a time-wait socket and a request socket alike), the texts into
- * buf, the reader's scratch (view_buf()).  Returns false without it (the
- * program returns VIEW_RETRY).
- */
-/*
  * The text of address a of family fam in t, which m says what it was made
  * from: made again only for another address (most sockets of a host share
  * their local address).  Returns its length.
@@ -278,6 +272,12 @@ static __always_inline __u32 net_addr_text(struct net_text *t, struct net_text_m
 	return m->len;
 }
 
+/*
+ * Read the ends from the part every kind of inet socket starts with (a full
+ * socket, a time-wait socket and a request socket alike), the texts into
+ * buf, the reader's scratch (view_buf()).  Returns false without it (the
+ * program returns VIEW_RETRY).
+ */
 static __always_inline bool net_ends_read(struct net_ends *e, struct sock_common *skc,
 					  struct view_buf *buf)
 {

@@ -692,7 +692,7 @@ static __always_inline __u32 view_num(struct view_buf *b, __u64 v)
 }
 
 /*
- * The number in num (len digits, and a '-' before them if neg), right-aligned
+ * The number in num (its len bytes end at num[VIEW_NUM_END - 1]), right-aligned
  * to width: 24 spaces, then 24 bytes from the first digit (the bytes after
  * the number are overwritten by the rest of the row or lie past it).
  */

@@ -409,8 +409,6 @@ static int check_addresses(const struct view_conf *v, struct view_prog *vp, char
 	return -EPERM;
 }
 
-/* format = prometheus only for the built-ins that print it: they list their
- * series (VIEW_METRICS in bpf/view.h). A custom object's format is its own. */
 /* Whether the program's format parameter is set to prometheus. */
 static bool format_prometheus(const struct view_prog *vp)
 {
@@ -423,6 +421,8 @@ static bool format_prometheus(const struct view_prog *vp)
 	       !params_format(btf, &var, val, name, sizeof(name)) && !strcmp(name, "prometheus");
 }
 
+/* format = prometheus only for the built-ins that print it: they list their
+ * series (VIEW_METRICS in bpf/view.h). A custom object's format is its own. */
 static int check_format(const struct view_conf *v, struct view_prog *vp, char *err, size_t errlen)
 {
 	const struct btf *btf = bpf_object__btf(vp->obj);
