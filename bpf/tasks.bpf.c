@@ -369,8 +369,8 @@ int tasks(struct bpf_iter__task *ctx)
  *
  * An iterator's object cannot print more than one read's buffer (the
  * seq_file's 8 pages), and the cgroup iterator allows a single read, so the
- * objects are the elements of cgroup_walk_chunks, an array of nothing: each call
- * goes on with the walk where the last one of the same read session (the
+ * objects are the elements of cgroup_walk_chunks, an array of nothing: each
+ * call goes on with the walk where the last one of the same read session (the
  * same open file) stopped, whose place (the tasks walked) is kept by session
  * in cgroup_walk_cursors, and prints the rows that fit in what is left of the
  * buffer.  A call for which not even one row fits overflows the buffer on
@@ -385,7 +385,8 @@ int tasks(struct bpf_iter__task *ctx)
 #define TASKS_CHUNKS	1024	/* calls of one walk at most */
 #define TASKS_SESSIONS	256	/* read sessions in progress at once, at most */
 /* the most a row may take: its fixed part, and a cgroup path escaped */
-#define TASKS_ROW_MAX	(VIEW_OUT_MAX + (cgroup_column ? 6 * VIEW_STR_MAX : 0))
+#define TASKS_ROW_MAX_ANY	(VIEW_OUT_MAX + 6 * VIEW_STR_MAX)
+#define TASKS_ROW_MAX		(cgroup_column ? TASKS_ROW_MAX_ANY : VIEW_OUT_MAX)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -452,15 +453,17 @@ __noinline int walk_task(struct seq_file *seq __arg_trusted, struct task_struct 
 		w->full = true;
 		return 0;
 	}
-	w->walked++;
 	view_task_comm(t, name);
-	if (!view_comm_match(name) || !task_shown(t, &ids))
-		return 0;
-	b = view_buf();
-	if (!b) {
-		w->overflowed = true;	/* not shown: the same again */
+	if (!view_comm_match(name) || !task_shown(t, &ids)) {
+		w->walked++;
 		return 0;
 	}
+	b = view_buf();
+	if (!b) {			/* not shown: the next call starts at it */
+		w->full = true;
+		return 0;
+	}
+	w->walked++;
 	view_row_write(seq, b, build_task(seq, b, t, &ids, name));
 	if (seq->count >= seq->size)	/* seq_write() marks an overflow so */
 		w->overflowed = true;
@@ -492,11 +495,11 @@ static __always_inline void walk_cgroup(struct seq_file *seq, struct cgroup_subs
 	bpf_cgroup_release(cg);
 }
 
-/* Overflow the buffer: the kernel drops this call's output and shows the
- * element again in the next read. */
+/* Overflow the buffer, which has less room than a row may take: the kernel
+ * drops this call's output and shows the element again in the next read. */
 static __always_inline void seq_overflow(struct seq_file *seq, struct view_buf *b)
 {
-	for (int i = 0; i < (8 << 12) / VIEW_STR_MAX + 1 && seq->count < seq->size; i++)
+	for (int i = 0; i < TASKS_ROW_MAX_ANY / VIEW_STR_MAX + 1 && seq->count < seq->size; i++)
 		bpf_seq_write(seq, b->str, VIEW_STR_MAX);
 }
 
@@ -539,9 +542,12 @@ int tasks_in_cgroup(struct bpf_iter__bpf_map_elem *ctx)
 		walk_cgroup(seq, css, &w);
 	bpf_iter_css_destroy(&it);
 	bpf_cgroup_release(cg);
-	/* a row did not fit after all, or not one fits: the kernel drops
-	 * what this call wrote and shows the element again */
-	if (w.overflowed || (w.full && !w.walked)) {
+	/* a row did not fit after all: the kernel drops what this call wrote
+	 * and shows the element again */
+	if (w.overflowed)
+		return 0;
+	/* not one row fits: the same, on purpose */
+	if (w.full && !w.walked && seq_room(seq) < TASKS_ROW_MAX) {
 		seq_overflow(seq, b);
 		return 0;
 	}
