@@ -448,32 +448,12 @@ TABLE_HEADER="    PID     TID    PPID    UID STATE THREADS        RSS       TIME
 @test "cgroup walk: an empty cgroup and one removed after apply give the header alone (json nothing), a process moved in after apply shows" {
 	make_cgroups
 	mkdir "$CG_DIR/gone"
-	manifest walk.conf <<-EOF
-	[empty]
-	program = tasks
-	cgroup = $CG_NAME/child
-	[empty-csv]
-	program = tasks
-	format = csv
-	cgroup = $CG_NAME/child
-	[empty-json]
-	program = tasks
-	format = json
-	cgroup = $CG_NAME/child
-	[gone]
-	program = tasks
-	cgroup = $CG_NAME/gone
-	[gone-csv]
-	program = tasks
-	format = csv
-	cgroup = $CG_NAME/gone
-	[gone-json]
-	program = tasks
-	format = json
-	cgroup = $CG_NAME/gone
-	EOF
+	{
+		views3 empty tasks "cgroup = $CG_NAME/child"
+		views3 gone tasks "cgroup = $CG_NAME/gone"
+	} | manifest walk.conf
 	bv apply
-	same "empty table" "$TABLE_HEADER" "$(rd empty)"
+	same "empty table" "$TABLE_HEADER" "$(rd empty-table)"
 	same "empty csv" "pid,tid,ppid,uid,state,threads,rss,time,start,comm" "$(rd empty-csv)"
 	same "empty json" "" "$(rd empty-json)"
 	# a process moved in after apply, then out again
@@ -481,10 +461,10 @@ TABLE_HEADER="    PID     TID    PPID    UID STATE THREADS        RSS       TIME
 	local p=$LAST_PID
 	same "moved in" "$p" "$(rd empty-json | python3 -c 'import json, sys; [print(json.loads(l)["pid"]) for l in sys.stdin]')"
 	into "$CG_DIR"
-	same "moved out" "$TABLE_HEADER" "$(rd empty)"
+	same "moved out" "$TABLE_HEADER" "$(rd empty-table)"
 	# the cgroup removed (it is empty): no rows, and no error
 	rmdir "$CG_DIR/gone"
-	run cat "$ROOT/gone"
+	run cat "$ROOT/gone-table"
 	[ "$status" -eq 0 ]
 	same "removed: table" "$TABLE_HEADER" "$output"
 	run cat "$ROOT/gone-csv"

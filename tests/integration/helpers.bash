@@ -72,6 +72,18 @@ manifest() {
 	chmod 0644 "$CONF/$1"
 }
 
+# views3 NAME PROGRAM [LINE...]: manifest sections NAME-table, NAME-csv and
+# NAME-json for PROGRAM, each with the given parameter lines.
+views3() {
+	local name=$1 prog=$2 fmt line
+	shift 2
+	for fmt in table csv json; do
+		printf '[%s-%s]\nprogram = %s\nformat = %s\n' "$name" "$fmt" "$prog" "$fmt"
+		for line in "$@"; do printf '%s\n' "$line"; done
+		printf '\n'
+	done
+}
+
 # Copies a test object into $CONF (root-owned, 0644) and prints its path.
 obj() {
 	install -m 0644 -o root -g root "$TEST_OBJECTS/$1" "$CONF/$1"

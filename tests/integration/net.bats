@@ -484,18 +484,6 @@ socks() {
 	SOCKS_PID=$(cat "$ready")
 }
 
-# views3 NAME PROGRAM [LINE...]: manifest sections NAME-table, NAME-csv and
-# NAME-json for PROGRAM, each with the given parameter lines.
-views3() {
-	local name=$1 prog=$2 fmt line
-	shift 2
-	for fmt in table csv json; do
-		printf '[%s-%s]\nprogram = %s\nformat = %s\n' "$name" "$fmt" "$prog" "$fmt"
-		for line in "$@"; do printf '%s\n' "$line"; done
-		printf '\n'
-	done
-}
-
 # view NAME: its contents in a file (read once: views are not seekable).
 view() {
 	rd "$1" > "$WORK/$1.out"

@@ -323,18 +323,6 @@ holder() {
 	HPIDS=${HPIDS:+$HPIDS,}$LAST_PID
 }
 
-# views3 NAME [LINE...]: sections NAME-table, NAME-csv and NAME-json of the
-# sockets program with the given parameter lines.
-views3() {
-	local name=$1 fmt line
-	shift
-	for fmt in table csv json; do
-		printf '[%s-%s]\nprogram = sockets\nformat = %s\n' "$name" "$fmt" "$fmt"
-		for line in "$@"; do printf '%s\n' "$line"; done
-		printf '\n'
-	done
-}
-
 # check3 NAME EXPECTED [OPTION...]: views NAME-{table,csv,json} give
 # EXPECTED for the test's pids.
 check3() {
@@ -377,7 +365,7 @@ teardown() {
 }
 
 @test "sockets: rows equal ss -tanpe, -uanpe and -xape in two network namespaces, fds and inodes those of /proc/PID/fd" {
-	views3 all | manifest s.conf
+	views3 all sockets | manifest s.conf
 	bv apply
 
 	local expected
@@ -417,15 +405,15 @@ LISTENING='r["state"] == "LISTEN" or (r["protocol"] == "udp" and r["state"] == "
 
 @test "sockets: comm, protocol, state (listening too), sport, dport, family and pid narrow exactly, in all three formats" {
 	{
-		views3 comm 'comm = bvsa-*'
-		views3 proto 'protocol = udp, unix'
-		views3 listening 'state = listening'
-		views3 estab 'state = estab'
-		views3 sport 'sport = 4001, 4005'
-		views3 dport 'dport = 4001'
-		views3 v6 'family = ipv6'
-		views3 tcp4listen 'protocol = tcp' 'state = listen' 'family = ipv4'
-		views3 client "pid = $CLIENT"
+		views3 comm sockets 'comm = bvsa-*'
+		views3 proto sockets 'protocol = udp, unix'
+		views3 listening sockets 'state = listening'
+		views3 estab sockets 'state = estab'
+		views3 sport sockets 'sport = 4001, 4005'
+		views3 dport sockets 'dport = 4001'
+		views3 v6 sockets 'family = ipv6'
+		views3 tcp4listen sockets 'protocol = tcp' 'state = listen' 'family = ipv4'
+		views3 client sockets "pid = $CLIENT"
 	} | manifest s.conf
 	bv apply
 
@@ -465,9 +453,9 @@ LISTENING='r["state"] == "LISTEN" or (r["protocol"] == "udp" and r["state"] == "
 	ip netns exec "$NSB" sysctl -qw net.ipv4.ping_group_range="0 0"
 	holder "$NSB" bvsb-kinds kinds
 	{
-		views3 kinds "pid = $LAST_PID"
-		views3 rare 'protocol = raw, icmp, netlink, packet, udplite, mptcp'
-		views3 listening 'state = listening'
+		views3 kinds sockets "pid = $LAST_PID"
+		views3 rare sockets 'protocol = raw, icmp, netlink, packet, udplite, mptcp'
+		views3 listening sockets 'state = listening'
 	} | manifest s.conf
 	bv apply
 
@@ -488,7 +476,7 @@ LISTENING='r["state"] == "LISTEN" or (r["protocol"] == "udp" and r["state"] == "
 	holder "$NSA" bvsame kinds
 	local first=$LAST_PID
 	holder "$NSB" bvsame kinds
-	views3 same 'comm = bvsame' | manifest s.conf
+	views3 same sockets 'comm = bvsame' | manifest s.conf
 	bv apply
 
 	# consecutive rows of processes that differ only in pid: each row's
