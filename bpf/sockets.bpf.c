@@ -349,12 +349,8 @@ static __always_inline __u32 put_ends(struct seq_file *seq, struct view_buf *b, 
 static __always_inline __u32 put_kinds(struct view_buf *b, __u32 n, __u64 k)
 {
 	__u32 fam = k & 0xffff, fi = (k >> 16) & 7, pi = (k >> 20) & 15, ti = (k >> 24) & 15;
-	__u32 st = (k >> 32) & 15;
+	int st = (k >> 32) & 15;
 
-	if (st > NET_STATES)
-		st = 0;
-	barrier_var(st);	/* the mask keeps the index in .rodata for the verifier */
-	st &= 15;
 	n = view_put_key(b, n, ",\"family\":");
 	n = put_family(b, n, fi, fam);
 	n = view_put_key(b, n, ",\"protocol\":");
@@ -362,7 +358,7 @@ static __always_inline __u32 put_kinds(struct view_buf *b, __u32 n, __u64 k)
 	n = view_put_key(b, n, ",\"type\":");
 	n = put_name(b, n, net_sock_type(ti), 9);
 	n = view_put_key(b, n, ",\"state\":");
-	return put_name(b, n, &net_state_names[st], 10);
+	return put_name(b, n, net_state(st), 10);
 }
 
 /*
