@@ -3,6 +3,7 @@
 #ifndef BPFVIEWS_BUILTIN_FACTS_H
 #define BPFVIEWS_BUILTIN_FACTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "facts.h"
@@ -17,6 +18,10 @@ enum fact_kind { FACT_PROG, FACT_MAP, FACT_LINK };
  * its .rodata, before it is loaded. Returns 0, or -errno with err set. */
 int builtin_facts_give(const struct view_conf *v, struct bpf_object *obj, char *err,
 		       size_t errlen);
+
+/* Whether the kernel has the css iterators (6.7), which the walk of a
+ * cgroup's own tasks needs (bpf/tasks.bpf.c). */
+bool builtin_facts_css_iters(void);
 
 /* The names of the types of one kind, indexed by number: libbpf's (those
  * bpftool prints), or for a type libbpf does not know the kernel's enumerator

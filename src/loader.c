@@ -437,23 +437,6 @@ static int check_format(const struct view_conf *v, struct view_prog *vp, char *e
 	return -EINVAL;
 }
 
-/* Whether the kernel has the css iterators (6.7): the css_task one, which
- * needs them, stands for both.  Asked once. */
-static bool kernel_has_css_iters(void)
-{
-	static int has = -1;
-	int h = __atomic_load_n(&has, __ATOMIC_RELAXED);
-	struct btf *vmlinux;
-
-	if (h < 0) {
-		vmlinux = btf__load_vmlinux_btf();
-		h = vmlinux && btf__find_by_name_kind(vmlinux, "bpf_iter_css_task_new", BTF_KIND_FUNC) >= 0;
-		btf__free(vmlinux);
-		__atomic_store_n(&has, h, __ATOMIC_RELAXED);
-	}
-	return h;
-}
-
 /*
  * With the cgroup filter, a built-in that has a program NAME_in_cgroup
  * (bpf/tasks.bpf.c) walks the cgroup's own tasks with it instead of every
@@ -470,7 +453,7 @@ static void pick_cgroup_walk(const struct view_conf *v, struct view_prog *vp)
 		return;
 	snprintf(name, sizeof(name), "%s" CGROUP_WALK_SUFFIX, bpf_program__name(vp->prog));
 	walk = bpf_object__find_program_by_name(vp->obj, name);
-	if (!walk || !bpf_object__find_map_by_name(vp->obj, CGROUP_WALK_CHUNKS) || !kernel_has_css_iters())
+	if (!walk || !bpf_object__find_map_by_name(vp->obj, CGROUP_WALK_CHUNKS) || !builtin_facts_css_iters())
 		return;
 	bpf_program__set_autoload(vp->prog, false);
 	bpf_program__set_autoload(walk, true);
