@@ -47,6 +47,7 @@ const volatile bool cgroup_column = false;
 
 #include "task_ns.h"
 #include "prom.h"
+#include "walk.h"
 
 VIEW_DOC("processes (or threads with threads = yes), like ps",
 	 "pid tid ppid uid state threads rss time start comm [cgroup]");
@@ -367,45 +368,24 @@ int tasks(struct bpf_iter__task *ctx)
  * them, instead of every task of the machine.  The rows are those of tasks,
  * cgroup by cgroup.
  *
- * An iterator's object cannot print more than one read's buffer (the
- * seq_file's 8 pages), and the cgroup iterator allows a single read, so the
- * objects are the elements of cgroup_walk_chunks, an array of nothing: each
- * call goes on with the walk where the last one of the same read session (the
- * same open file) stopped, whose place (the tasks walked) is kept by session
- * in cgroup_walk_cursors, and prints the rows that fit in what is left of the
- * buffer.  A call for which not even one row fits overflows the buffer on
- * purpose: the kernel then ends the read before it and shows the same
- * element again, with an empty buffer, in the next read.  TASKS_CHUNKS
- * elements of at least a row each cover any cgroup.
+ * The walk is one in chunks (walk.h): each call prints the rows that fit,
+ * from where the last call of the read session stopped, whose place (the
+ * tasks walked) is kept by session in cgroup_walk_cursors.
  *
  * A task that leaves or joins a walked cgroup between two reads of one
  * session may shift the place by one: a row shown twice or not at all, as
  * with any listing of a changing set read in parts (cgroup.procs too).
  */
-#define TASKS_CHUNKS	1024	/* calls of one walk at most */
-#define TASKS_SESSIONS	256	/* read sessions in progress at once, at most */
 /* the most a row may take: its fixed part, and a cgroup path escaped */
 #define TASKS_ROW_MAX_ANY	(VIEW_OUT_MAX + 6 * VIEW_STR_MAX)
 #define TASKS_ROW_MAX		(cgroup_column ? TASKS_ROW_MAX_ANY : VIEW_OUT_MAX)
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TASKS_CHUNKS);
-	__type(key, __u32);
-	__type(value, __u8);
-} cgroup_walk_chunks SEC(".maps");
 
 struct tasks_cursor {
 	__u64 walked;	/* tasks the session's calls have walked */
 	__u64 done;	/* the walk is complete */
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, TASKS_SESSIONS);
-	__type(key, __u64);			/* meta->session_id */
-	__type(value, struct tasks_cursor);
-} cgroup_walk_cursors SEC(".maps");
+WALK_CURSORS(cgroup_walk_cursors, tasks_cursor);
 
 extern struct cgroup *bpf_cgroup_from_id(u64 cgid) __ksym __weak;
 extern void bpf_cgroup_release(struct cgroup *cgrp) __ksym __weak;
@@ -426,15 +406,6 @@ struct tasks_walk {
 	bool overflowed;	/* a write did not fit after all */
 };
 
-static __always_inline __u64 seq_room(struct seq_file *seq)
-{
-	return seq->size > seq->count ? seq->size - seq->count : 0;
-}
-
-#ifndef __arg_trusted
-#define __arg_trusted	__attribute__((btf_decl_tag("arg:trusted")))
-#endif
-
 /*
  * One task of the walk: its row if it is shown and fits.  A global function,
  * which the verifier checks once: inlined, the two loops around it made the
@@ -449,7 +420,7 @@ __noinline int walk_task(struct seq_file *seq __arg_trusted, struct task_struct 
 
 	if (!w || !t || !seq)
 		return 0;
-	if (seq_room(seq) < TASKS_ROW_MAX) {
+	if (walk_room(seq) < TASKS_ROW_MAX) {
 		w->full = true;
 		return 0;
 	}
@@ -465,7 +436,7 @@ __noinline int walk_task(struct seq_file *seq __arg_trusted, struct task_struct 
 	}
 	w->walked++;
 	view_row_write(seq, b, build_task(seq, b, t, &ids, name));
-	if (seq->count >= seq->size)	/* seq_write() marks an overflow so */
+	if (walk_overflowed(seq))
 		w->overflowed = true;
 	return 0;
 }
@@ -495,14 +466,6 @@ static __always_inline void walk_cgroup(struct seq_file *seq, struct cgroup_subs
 	bpf_cgroup_release(cg);
 }
 
-/* Overflow the buffer, which has less room than a row may take: the kernel
- * drops this call's output and shows the element again in the next read. */
-static __always_inline void seq_overflow(struct seq_file *seq, struct view_buf *b)
-{
-	for (int i = 0; i < TASKS_ROW_MAX_ANY / VIEW_STR_MAX + 1 && seq->count < seq->size; i++)
-		bpf_seq_write(seq, b->str, VIEW_STR_MAX);
-}
-
 SEC("iter/bpf_map_elem")
 int tasks_in_cgroup(struct bpf_iter__bpf_map_elem *ctx)
 {
@@ -526,11 +489,15 @@ int tasks_in_cgroup(struct bpf_iter__bpf_map_elem *ctx)
 	if (view_header_due(meta, key))
 		print_header(seq);
 	cur = bpf_map_lookup_elem(&cgroup_walk_cursors, &session);
-	if (!cur || cur->done)
+	if (cur && cur->done)
 		return 0;
 	b = view_buf();
 	if (!b)
 		return VIEW_RETRY;
+	if (!cur) {		/* lost (walk.h): the read fails, not shorter */
+		walk_overflow(seq, b);
+		return 0;
+	}
 	cg = bpf_cgroup_from_id(task_cgroup_id);
 	if (!cg) {				/* removed since */
 		cur->done = 1;
@@ -547,8 +514,8 @@ int tasks_in_cgroup(struct bpf_iter__bpf_map_elem *ctx)
 	if (w.overflowed)
 		return 0;
 	/* not one row fits: the same, on purpose */
-	if (w.full && !w.walked && seq_room(seq) < TASKS_ROW_MAX) {
-		seq_overflow(seq, b);
+	if (w.full && !w.walked && walk_room(seq) < TASKS_ROW_MAX) {
+		walk_overflow(seq, b);
 		return 0;
 	}
 	cur->walked += w.walked;

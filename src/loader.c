@@ -162,7 +162,7 @@ static void list_iter_programs(struct bpf_object *obj, char *buf, size_t len)
 
 /* A built-in's second program, the walk of the cgroup filter's own tasks. */
 #define CGROUP_WALK_SUFFIX	"_in_cgroup"
-#define CGROUP_WALK_CHUNKS	"cgroup_walk_chunks"	/* the map it iterates */
+#define CGROUP_WALK_CHUNKS	"walk_chunks"	/* the map it iterates */
 
 static bool is_cgroup_walk(const struct bpf_program *p)
 {
