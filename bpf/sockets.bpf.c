@@ -72,15 +72,35 @@ struct proto_memo {
 	unsigned int proto;		/* enum sockets_protocol */
 };
 
+/* One call's walk: where it is, and the process whose descriptors it reads. */
+struct fdtable_walk {
+	char name[16];			/* the process's name (TASK_COMM_LEN) */
+	unsigned long long task;			/* the task, 0: the walk is complete */
+	unsigned long long session;
+	unsigned int fd;			/* the descriptor */
+	unsigned int budget;			/* tasks and descriptors left to read */
+	unsigned int stop;			/* enum fdtable_stop */
+	int pid;			/* the process's id for the reader */
+	unsigned long long files[64];	/* a word's descriptors' files */
+	unsigned long long sink;	/* what fdtable_touch() loaded */
+};
+
 #define NET_INET
 #define NET_UNIX_NAME
 #define NET_BUF_EXTRA			\
 	struct view_memo owner_memo;	\
 	struct view_memo kinds_memo;	\
-	struct proto_memo proto_memo;
+	struct proto_memo proto_memo;	\
+	struct fdtable_walk walk;
 #define NET_TASK_COMM
 #include "net.h"
 #include "task_ns.h"
+
+/* A read-only view of a kernel object at an address (6.2): loads through
+ * it are the verifier's checked ones, as for any pointer it walked. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#define SOCKETS_CAST(type, addr)	\
+	((struct type *)bpf_rdonly_cast((void *)(addr), bpf_core_type_id_kernel(struct type)))
 
 VIEW_DOC("every process's sockets in every network namespace, like ss -anp and lsof -i",
 	 "pid comm uid fd netns family protocol type state local_addr local_port "
@@ -214,7 +234,7 @@ static __always_inline void sock_facts_read(struct sock_facts *f, struct socket 
 	f->type = sock->type;
 	f->proto = sock_protocol(b, session, sk, f->fam, f->type) & 15;
 	f->st = sk->__sk_common.skc_state;
-	f->u = f->fam == AF_UNIX ? bpf_skc_to_unix_sock(sk) : NULL;
+	f->u = f->fam == AF_UNIX ? SOCKETS_CAST(unix_sock, sk) : NULL;
 	if (f->fam != AF_INET && f->fam != AF_INET6 && f->fam != AF_UNIX)
 		f->st = VIEW_STATE_UNCONN;	/* as ss shows them */
 	/* a unix dgram socket is ESTAB once another connects to it, so it is
@@ -394,7 +414,7 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 	__u32 n, start, len;
 
 	if (u && u->peer)
-		peer = bpf_skc_to_unix_sock(u->peer);
+		peer = SOCKETS_CAST(unix_sock, u->peer);
 	if (view_memo_hit(&b->owner_memo, owner, c0, c1)) {
 		n = view_memo_put(b, &b->owner_memo, 0);
 	} else {
@@ -427,6 +447,34 @@ static __always_inline void print_socket(struct seq_file *seq, struct view_buf *
 	view_row_end(seq, b, n);
 }
 
+/* The row of socket sock (the socket of file, descriptor fd of process pid
+ * named name), if it passes the filters. */
+static __always_inline void socket_show(struct seq_file *seq, struct view_buf *b, __u64 session,
+					int pid, const char *name, __u32 fd, struct file *file,
+					struct socket *sock)
+{
+	struct sock_facts f = {};
+	struct net_ends e = {};
+
+	sock_facts_read(&f, sock, b, session);
+	if (!sock_facts_match(&f))
+		return;
+	if (f.fam == AF_INET || f.fam == AF_INET6) {
+		net_ends_read(&e, &f.sk->__sk_common, b);
+	} else {
+		e.family = f.fam;
+		e.laddr = e.raddr = "";
+		e.buf = b;
+	}
+	if (net_ends_match(&e))
+		print_socket(seq, e.buf, pid, name, fd, file, &f, &e);
+}
+
+/*
+ * One process (the link parameter pid) or thread (tid), with the task_file
+ * iterator: a call per descriptor.  A view of every process walks with
+ * sockets_fdtable below.
+ */
 SEC("iter/task_file")
 int sockets(struct bpf_iter__task_file *ctx)
 {
@@ -434,8 +482,6 @@ int sockets(struct bpf_iter__task_file *ctx)
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
 	char name[VIEW_COMM_LEN] __attribute__((aligned(8)));
-	struct sock_facts f = {};
-	struct net_ends e = {};
 	struct view_buf *b;
 	struct socket *sock;
 	struct task_ids ids;
@@ -454,18 +500,386 @@ int sockets(struct bpf_iter__task_file *ctx)
 	b = view_buf();
 	if (!b)
 		return VIEW_RETRY;
-	sock_facts_read(&f, sock, b, ctx->meta->session_id);
-	if (!sock_facts_match(&f))
+	socket_show(seq, b, ctx->meta->session_id, ids.pid, name, ctx->fd, file, sock);
+	return 0;
+}
+
+/*
+ * The walk of every process, which reads each one's descriptor table
+ * itself: the task_file iterator's call per descriptor (a reference taken
+ * and dropped on the file, the task locked) costs about twice what the row
+ * of a socket does.  The loader (src/loader.c) links it in place of sockets
+ * for a view of every process, where the kernel has the numbers iterator
+ * (6.4).
+ *
+ * It walks the processes in the kernel's list (the order they were
+ * created in), each one's descriptors in order, and the threads of a
+ * process that have a descriptor table of their own (unshare(CLONE_FILES))
+ * after it, as the task_file iterator does; the rows are those of sockets.
+ * The walk is one in chunks (walk.h); its place (a task and a descriptor)
+ * is kept by session in fdtable_cursors.  A read session prints at most
+ * WALK_CHUNKS buffers (some 60 MB: about 380,000 rows of the table); a
+ * session with more fails with E2BIG when it gets there, never shorter
+ * without a word.
+ *
+ * Without the references the kernel's iterator takes, a descriptor closed
+ * while the call reads it is skipped or read as it was, and a socket
+ * reused at once for another may show the other's fields, as a listing
+ * from /proc can.  A task that exits between two reads of a session it
+ * was the place of moves the place to the next process started after it.
+ */
+#define WALK_CHUNKS	2048
+#include "walk.h"
+
+/* the most a row may take: its staged parts, and two unix names escaped */
+#define SOCKETS_ROW_MAX		(4 * VIEW_OUT_MAX + 12 * VIEW_STR_MAX)
+#define FDTABLE_BUDGET		16384	/* tasks and descriptors one call reads at most */
+#define FDTABLE_TASKS		(1 << 22)	/* tasks one call walks at most (PID_MAX_LIMIT) */
+#define S_IFMT			0170000
+#define S_IFSOCK		0140000
+
+extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym __weak;
+extern void bpf_task_release(struct task_struct *p) __ksym __weak;
+struct fdtable_cursor {
+	__u64 task;	/* the task the walk is in (its address), 0: the first */
+	__u64 start;	/* its start_time: a task at that address later is another */
+	__u32 pid;	/* its pid (the kernel's, global) */
+	__u32 fd;	/* its next descriptor */
+	__u32 done;	/* the walk is complete */
+};
+
+WALK_CURSORS(fdtable_cursors, fdtable_cursor);
+
+static const struct fdtable_cursor fdtable_start;	/* a session's, at its first call */
+/* The last session whose walk a call found complete: the rest of that
+ * session's calls (the elements left) end at once.  Any session's call may
+ * overwrite it, and that session's calls then look up their cursor. */
+static __u64 fdtable_done_session;
+
+enum fdtable_stop {
+	FDTABLE_ON,
+	FDTABLE_FULL,		/* the next row might not fit */
+	FDTABLE_OVERFLOWED,	/* a write did not fit after all */
+	FDTABLE_BUDGET_SPENT,
+};
+
+/* socket_file_ops, which no symbol gives: learned from the first socket. */
+static __u64 socket_fops;
+
+/* Whether file is a socket's (as sock_from_file(): its operations are the
+ * sockets'); its struct socket in *sock. */
+static __always_inline bool file_socket(struct file *file, struct socket **sock)
+{
+	__u64 fops = (__u64)file->f_op;
+
+	*sock = SOCKETS_CAST(socket, file->private_data);
+	if (socket_fops)
+		return fops == socket_fops;
+	/* a socket's inode, and the socket's own file (an O_PATH descriptor of
+	 * a socket's path has the inode but no socket) */
+	if ((file->f_inode->i_mode & S_IFMT) != S_IFSOCK || !file->private_data ||
+	    (__u64)(*sock)->file != (__u64)file)
+		return false;
+	socket_fops = fops;
+	return true;
+}
+
+/* Whether the kernel's pid table has t, as the task iterators ask
+ * (get_pid_task()): a task on its way out may be gone from it. */
+static __always_inline bool fdtable_listed(struct task_struct *t)
+{
+	struct task_struct *found = bpf_task_from_pid(t->pid);
+
+	if (!found)
+		return false;
+	bpf_task_release(found);
+	return (__u64)found == (__u64)t;
+}
+
+/* The row of the socket at fp (a struct file's address), if it is one and
+ * the row fits.  A global function, which the verifier checks once; b is
+ * the reader's scratch, with the walk. */
+__noinline int fdtable_socket(struct seq_file *seq __arg_trusted, struct view_buf *b, __u64 fp)
+{
+	struct file *file = SOCKETS_CAST(file, fp);
+	struct fdtable_walk *w;
+	struct socket *sock;
+
+	if (!seq || !b || !file_socket(file, &sock))
 		return 0;
-	if (f.fam == AF_INET || f.fam == AF_INET6) {
-		net_ends_read(&e, &f.sk->__sk_common, b);
-	} else {
-		e.family = f.fam;
-		e.laddr = e.raddr = "";
-		e.buf = b;
+	w = &b->walk;
+	if (walk_room(seq) < SOCKETS_ROW_MAX) {
+		w->stop = FDTABLE_FULL;
+		return 0;
 	}
-	if (!net_ends_match(&e))
+	socket_show(seq, b, w->session, w->pid, w->name, w->fd, file, sock);
+	if (walk_overflowed(seq))
+		w->stop = FDTABLE_OVERFLOWED;
+	return 0;
+}
+
+/*
+ * Loads what the rows of a word's sockets read (the file, its socket and
+ * sock, the inode's uid and number) for all of them, before any row: the
+ * loads of different sockets do not wait for each other, so their cache
+ * misses overlap, where a row's own code between two sockets is too long
+ * for the CPU to look ahead past.  A global function: its loop kept out
+ * of the caller's stack frame.
+ */
+__noinline int fdtable_touch(struct view_buf *b, __u64 bits)
+{
+	struct fdtable_walk *w;
+	__u64 sum = 0;
+
+	if (!b || !socket_fops)
 		return 0;
-	print_socket(seq, e.buf, ids.pid, name, ctx->fd, file, &f, &e);
+	w = &b->walk;
+	for (int j = 0; j < 64 && bits >> j; j++) {
+		struct file *f = SOCKETS_CAST(file, w->files[j]);
+		struct socket *sock;
+
+		if (!((bits >> j) & 1) || !w->files[j] || (__u64)f->f_op != socket_fops)
+			continue;
+		sock = SOCKETS_CAST(socket, f->private_data);
+		sum += f->f_inode->i_uid.val + f->f_inode->i_ino + sock->sk->__sk_common.skc_family;
+	}
+	w->sink = sum;
+	return 0;
+}
+
+/*
+ * The sockets of the task at w->task, from descriptor w->fd on: w->fd is 0
+ * after the last, or where the walk stopped (w->stop).  The open descriptors
+ * are the bits of the table's open_fds, a word of them at a time.
+ */
+__noinline int fdtable_task(struct seq_file *seq __arg_trusted, struct view_buf *b)
+{
+	struct fdtable_walk *w;
+	struct task_struct *t;
+	unsigned long *open;
+	struct fdtable *fdt;
+	struct file **fds;
+	struct bpf_iter_num it;
+	struct task_ids ids;
+	__u32 words, first;
+	int *i;
+
+	if (!seq || !b)
+		return 0;
+	w = &b->walk;
+	t = SOCKETS_CAST(task_struct, w->task);
+	first = w->fd;
+	w->fd = 0;
+	if (!t->files)
+		return 0;
+	view_task_comm(t, w->name);
+	if (!view_comm_match(w->name) || !task_shown(t, &ids) || !fdtable_listed(t))
+		return 0;
+	w->pid = ids.pid;
+	fdt = t->files->fdt;
+	open = fdt->open_fds;
+	fds = fdt->fd;
+	words = fdt->max_fds / 64;
+	walk_for(it, i, first / 64, words) {
+		unsigned long bits = 0;
+		__u32 base = *i * 64;
+
+		bpf_probe_read_kernel(&bits, sizeof(bits), &open[*i]);
+		if (base < first)
+			bits &= ~0UL << (first - base);
+		if (!bits)
+			continue;
+		if (bpf_probe_read_kernel(w->files, sizeof(w->files), &fds[base]))
+			continue;
+		fdtable_touch(b, bits);
+		for (int j = 0; j < 64 && bits >> j; j++) {
+			__u64 fp = w->files[j];
+
+			if (!((bits >> j) & 1))
+				continue;
+			w->fd = base + j;
+			if (fp)
+				fdtable_socket(seq, b, fp);
+			if (w->stop)
+				goto out;
+			if (!--w->budget) {
+				w->fd = base + j + 1;
+				w->stop = FDTABLE_BUDGET_SPENT;
+				goto out;
+			}
+		}
+	}
+	w->fd = 0;
+out:
+	bpf_iter_num_destroy(&it);
+	return 0;
+}
+
+/* A word at addr (a pointer the walk follows: list links). */
+static __always_inline __u64 fdtable_load(const void *addr)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), addr);
+	return v;
+}
+
+/*
+ * The task after the one at addr: its process's next thread that has a
+ * descriptor table of its own, else the next process (0 after the last).
+ * The lists are walked as under RCU, which the program runs in.
+ */
+static __always_inline __u64 fdtable_next(__u64 addr)
+{
+	struct task_struct *t = SOCKETS_CAST(task_struct, addr), *leader = t->group_leader, *th;
+	__u64 head = (__u64)leader->signal + bpf_core_field_offset(struct signal_struct, thread_head);
+	__u64 node = bpf_core_field_offset(struct task_struct, thread_node);
+	__u64 link = addr + node, next = 0;
+	struct bpf_iter_num it;
+	int *i;
+
+	if (leader->signal->nr_threads > 1) {
+		walk_for(it, i, 0, FDTABLE_TASKS) {
+			link = fdtable_load((void *)link);
+			if (!link || link == head)
+				break;
+			th = SOCKETS_CAST(task_struct, link - node);
+			if (th->files != leader->files) {
+				next = link - node;
+				break;
+			}
+		}
+		bpf_iter_num_destroy(&it);
+		if (next)
+			return next;
+	}
+	next = fdtable_load(&leader->tasks.next) - bpf_core_field_offset(struct task_struct, tasks);
+	return SOCKETS_CAST(task_struct, next)->pid ? next : 0;	/* init_task: the list's head */
+}
+
+/* The first task of the walk: the list's head is init_task (pid 0), the
+ * ancestor of every task. */
+static __always_inline __u64 fdtable_first(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct bpf_iter_num it;
+	__u64 at = (__u64)t;
+	int *i;
+
+	walk_for(it, i, 0, FDTABLE_TASKS) {
+		t = SOCKETS_CAST(task_struct, at);
+		if (!t->pid)
+			break;
+		at = (__u64)t->real_parent;
+	}
+	bpf_iter_num_destroy(&it);
+	return at ? fdtable_next(at) : 0;
+}
+
+/* Where the call starts: the cursor's task if it is still there, else the
+ * first process started after it (or the first of all). */
+static __always_inline void fdtable_resume(const struct fdtable_cursor *cur, struct fdtable_walk *w)
+{
+	struct task_struct *t, *p;
+	struct bpf_iter_num it;
+	int *i;
+
+	if (cur->task) {
+		t = bpf_task_from_pid(cur->pid);
+		if (t) {
+			p = t;
+			if ((__u64)p == cur->task && p->start_time == cur->start) {
+				bpf_task_release(t);
+				w->task = cur->task;
+				w->fd = cur->fd;
+				return;
+			}
+			bpf_task_release(t);
+		}
+	}
+	w->task = fdtable_first();
+	if (!cur->task)
+		return;
+	walk_for(it, i, 0, FDTABLE_TASKS) {
+		p = SOCKETS_CAST(task_struct, w->task);
+		if (!w->task || p->group_leader->start_time > cur->start)
+			break;
+		w->task = fdtable_next(w->task);
+	}
+	bpf_iter_num_destroy(&it);
+}
+
+SEC("iter/bpf_map_elem")
+int sockets_fdtable(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct bpf_iter_meta *meta = ctx->meta;
+	void *key = ctx->key;
+	struct seq_file *seq = meta->seq;
+	__u64 session = meta->session_id, count = seq->count;
+	struct fdtable_cursor *cur;
+	struct fdtable_walk *w;
+	struct bpf_iter_num it;
+	struct task_struct *t;
+	struct view_buf *b;
+	int *i;
+
+	if (key && session == fdtable_done_session)
+		return 0;
+	b = view_buf();
+	if (!b)
+		return VIEW_RETRY;
+	cur = bpf_map_lookup_elem(&fdtable_cursors, &session);
+	if (!key) {				/* the final call */
+		if (cur && !cur->done)		/* out of chunks: E2BIG */
+			walk_overflow(seq, b);
+		else
+			bpf_map_delete_elem(&fdtable_cursors, &session);
+		return 0;
+	}
+	if (!meta->seq_num) {			/* the session's first call */
+		bpf_map_update_elem(&fdtable_cursors, &session, &fdtable_start, BPF_ANY);
+		cur = bpf_map_lookup_elem(&fdtable_cursors, &session);
+	}
+	if (view_header_due(meta, key))
+		print_header(seq);
+	if (!cur) {		/* lost (walk.h): the read fails, not shorter */
+		walk_overflow(seq, b);
+		return 0;
+	}
+	if (cur->done) {
+		fdtable_done_session = session;
+		return 0;
+	}
+	w = &b->walk;
+	__builtin_memset(w, 0, sizeof(*w));
+	w->session = session;
+	w->budget = FDTABLE_BUDGET;
+	fdtable_resume(cur, w);
+	walk_for(it, i, 0, FDTABLE_TASKS) {
+		if (!w->task)
+			break;
+		fdtable_task(seq, b);
+		if (w->stop)
+			break;
+		w->task = fdtable_next(w->task);
+		if (!--w->budget) {
+			w->stop = FDTABLE_BUDGET_SPENT;
+			break;
+		}
+	}
+	bpf_iter_num_destroy(&it);
+	if (w->stop == FDTABLE_OVERFLOWED)
+		return 0;
+	/* not one row fits: the kernel shows the element again, on purpose */
+	if (w->stop == FDTABLE_FULL && seq->count == count) {
+		walk_overflow(seq, b);
+		return 0;
+	}
+	t = SOCKETS_CAST(task_struct, w->task);
+	cur->task = w->task;
+	cur->start = w->task ? t->start_time : 0;
+	cur->pid = w->task ? t->pid : 0;
+	cur->fd = w->fd;
+	cur->done = !w->task;
 	return 0;
 }

@@ -88,8 +88,14 @@ void builtin_type_names(enum fact_kind kind, const struct btf *vmlinux,
 static struct {
 	__u32 page_shift;
 	char names[3][FACT_TYPES][FACT_TYPE_NAME];
-	bool css_iters;		/* the kernel has the css iterators (6.7) */
+	bool iters[FACT_ITERS];	/* the kernel has them */
 } facts;
+
+/* A kfunc of each: the css_task iterator needs the css one, so it stands for both. */
+static const char *const iter_kfuncs[FACT_ITERS] = {
+	[FACT_ITER_CSS] = "bpf_iter_css_task_new",
+	[FACT_ITER_NUM] = "bpf_iter_num_new",
+};
 static pthread_once_t facts_once = PTHREAD_ONCE_INIT;
 
 static void facts_init(void)
@@ -100,9 +106,8 @@ static void facts_init(void)
 	facts.page_shift = page > 0 ? __builtin_ctzl(page) : FACT_PAGE_SHIFT_DEFAULT;
 	for (int k = FACT_PROG; k <= FACT_LINK; k++)
 		builtin_type_names(k, vmlinux, facts.names[k]);
-	/* the css_task iterator needs the css one: it stands for both */
-	facts.css_iters = vmlinux &&
-			  btf__find_by_name_kind(vmlinux, "bpf_iter_css_task_new", BTF_KIND_FUNC) >= 0;
+	for (int i = 0; i < FACT_ITERS; i++)
+		facts.iters[i] = vmlinux && btf__find_by_name_kind(vmlinux, iter_kfuncs[i], BTF_KIND_FUNC) >= 0;
 	btf__free(vmlinux);
 }
 
@@ -115,10 +120,10 @@ static int give_fact(struct bpf_object *obj, const char *name, const void *value
 	return rc == -ENOENT ? 0 : rc;
 }
 
-bool builtin_facts_css_iters(void)
+bool builtin_facts_iter(enum fact_iter it)
 {
 	pthread_once(&facts_once, facts_init);
-	return facts.css_iters;
+	return facts.iters[it];
 }
 
 int builtin_facts_give(const struct view_conf *v, struct bpf_object *obj, char *err,

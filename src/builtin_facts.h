@@ -19,9 +19,14 @@ enum fact_kind { FACT_PROG, FACT_MAP, FACT_LINK };
 int builtin_facts_give(const struct view_conf *v, struct bpf_object *obj, char *err,
 		       size_t errlen);
 
-/* Whether the kernel has the css iterators (6.7), which the walk of a
- * cgroup's own tasks needs (bpf/tasks.bpf.c). */
-bool builtin_facts_css_iters(void);
+/* The open-coded iterators the built-ins' walks in chunks need (bpf/walk.h):
+ * the css iterators (6.7), which the walk of a cgroup's own tasks needs
+ * (bpf/tasks.bpf.c), and the numbers iterator (6.4), with which the sockets
+ * walk reads the descriptor tables (bpf/sockets.bpf.c). */
+enum fact_iter { FACT_ITER_CSS, FACT_ITER_NUM, FACT_ITERS };
+
+/* Whether the kernel has them. */
+bool builtin_facts_iter(enum fact_iter it);
 
 /* The names of the types of one kind, indexed by number: libbpf's (those
  * bpftool prints), or for a type libbpf does not know the kernel's enumerator

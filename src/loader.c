@@ -160,13 +160,21 @@ static void list_iter_programs(struct bpf_object *obj, char *buf, size_t len)
 			off += snprintf(buf + off, len - off, "%s%s", off ? ", " : "", bpf_program__name(p));
 }
 
-/* A built-in's second program, the walk of the cgroup filter's own tasks. */
+/*
+ * A built-in's other programs, walks in chunks (bpf/walk.h) linked in its
+ * place where they apply (pick_walk()): NAME_in_cgroup walks the cgroup
+ * filter's own tasks, NAME_fdtable reads every process's descriptor table
+ * itself.
+ */
 #define CGROUP_WALK_SUFFIX	"_in_cgroup"
-#define CGROUP_WALK_CHUNKS	"walk_chunks"	/* the map it iterates */
+#define FDTABLE_WALK_SUFFIX	"_fdtable"
+#define WALK_CHUNKS		"walk_chunks"	/* the map they iterate */
 
-static bool is_cgroup_walk(const struct bpf_program *p)
+static bool is_walk(const struct bpf_program *p)
 {
-	return has_suffix(bpf_program__name(p), CGROUP_WALK_SUFFIX);
+	const char *name = bpf_program__name(p);
+
+	return has_suffix(name, CGROUP_WALK_SUFFIX) || has_suffix(name, FDTABLE_WALK_SUFFIX);
 }
 
 /* Picks the iterator program and switches every other program off. */
@@ -180,7 +188,7 @@ static struct bpf_program *pick_program(const struct view_conf *v, struct bpf_ob
 
 	bpf_object__for_each_program(p, obj) {
 		if (!is_iter(p) || (want && strcmp(bpf_program__name(p), want)) ||
-		    (!want && is_cgroup_walk(p)))
+		    (!want && is_walk(p)))
 			continue;
 		found = p;
 		n++;
@@ -437,29 +445,47 @@ static int check_format(const struct view_conf *v, struct view_prog *vp, char *e
 	return -EINVAL;
 }
 
-/*
- * With the cgroup filter, a built-in that has a program NAME_in_cgroup
- * (bpf/tasks.bpf.c) walks the cgroup's own tasks with it instead of every
- * task, where the kernel has the css iterators: not for one process (the
- * link parameters pid and tid), nor with format = prometheus, which counts
- * over the task walk.  The link keys were checked against the task walk.
- */
-static void pick_cgroup_walk(const struct view_conf *v, struct view_prog *vp)
+/* The walk NAME + suffix of the view's built-in, if it has one and the
+ * kernel has the iterators it needs. */
+static struct bpf_program *find_walk(const struct view_prog *vp, const char *suffix,
+				     enum fact_iter needs)
 {
-	struct bpf_program *walk;
 	char name[128];
 
-	if (v->object || !v->cgroup || v->pid || v->tid || format_prometheus(vp))
+	snprintf(name, sizeof(name), "%s%s", bpf_program__name(vp->prog), suffix);
+	if (!bpf_object__find_map_by_name(vp->obj, WALK_CHUNKS) || !builtin_facts_iter(needs))
+		return NULL;
+	return bpf_object__find_program_by_name(vp->obj, name);
+}
+
+/*
+ * A built-in's walk in chunks, in place of its program, for a view of every
+ * task (not one process: the link parameters pid and tid, which were checked
+ * against the program):
+ *   NAME_in_cgroup  with the cgroup filter, walks the cgroup's own tasks
+ *                   instead of every task (bpf/tasks.bpf.c); not with format
+ *                   = prometheus, which counts over the task walk
+ *   NAME_fdtable    reads each process's descriptor table itself, not one
+ *                   descriptor per call of the task_file iterator
+ *                   (bpf/sockets.bpf.c)
+ */
+static void pick_walk(const struct view_conf *v, struct view_prog *vp)
+{
+	struct bpf_program *walk = NULL;
+
+	if (v->object || v->pid || v->tid)
 		return;
-	snprintf(name, sizeof(name), "%s" CGROUP_WALK_SUFFIX, bpf_program__name(vp->prog));
-	walk = bpf_object__find_program_by_name(vp->obj, name);
-	if (!walk || !bpf_object__find_map_by_name(vp->obj, CGROUP_WALK_CHUNKS) || !builtin_facts_css_iters())
+	if (v->cgroup && !format_prometheus(vp))
+		walk = find_walk(vp, CGROUP_WALK_SUFFIX, FACT_ITER_CSS);
+	if (!walk)
+		walk = find_walk(vp, FDTABLE_WALK_SUFFIX, FACT_ITER_NUM);
+	if (!walk)
 		return;
 	bpf_program__set_autoload(vp->prog, false);
 	bpf_program__set_autoload(walk, true);
 	vp->prog = walk;
 	vp->target = iter_target(walk);
-	vp->cgroup_walk = true;
+	vp->chunk_walk = true;
 }
 
 /*
@@ -500,7 +526,7 @@ bool view_prog_matches(const struct view_prog *vp, const struct view_state *pinn
 {
 	struct link_params link = pinned->link;
 
-	if (vp->cgroup_walk)
+	if (vp->chunk_walk)
 		link.map_id = 0;	/* its own map, made anew at each load */
 	return vp->stamp && pinned->stamp == vp->stamp && !memcmp(&link, &vp->link, sizeof(link)) &&
 	       !strcmp(pinned->target, vp->target);
@@ -534,7 +560,7 @@ int view_prog_open(const struct view_conf *v, struct view_prog *vp, char *err, s
 	if (!rc)
 		rc = check_format(v, vp, err, errlen);
 	if (!rc)
-		pick_cgroup_walk(v, vp);
+		pick_walk(v, vp);
 	return rc ? rc : stamp(v, vp, err, errlen);
 }
 
@@ -634,8 +660,8 @@ struct bpf_link *view_prog_attach(const struct view_conf *v, const struct view_p
 		info.cgroup.order = vp->link.order;
 		info.cgroup.cgroup_fd = vp->cgroup_fd >= 0 ? vp->cgroup_fd : 0;
 		info.cgroup.cgroup_id = vp->cgroup_fd >= 0 ? 0 : vp->link.cgroup_id;
-	} else if (vp->cgroup_walk) {
-		info.map.map_fd = bpf_map__fd(bpf_object__find_map_by_name(vp->obj, CGROUP_WALK_CHUNKS));
+	} else if (vp->chunk_walk) {
+		info.map.map_fd = bpf_map__fd(bpf_object__find_map_by_name(vp->obj, WALK_CHUNKS));
 	} else if (vp->map_fd >= 0) {
 		info.map.map_fd = vp->map_fd;
 	} else {
@@ -680,7 +706,7 @@ void view_prog_release(struct view_prog *vp)
 	vp->link = keep.link;
 	vp->ranges = keep.ranges;
 	vp->manifest_error = keep.manifest_error;
-	vp->cgroup_walk = keep.cgroup_walk;
+	vp->chunk_walk = keep.chunk_walk;
 	memcpy(vp->target_name, keep.target_name, sizeof(vp->target_name));
 	vp->target = vp->target_name;
 }

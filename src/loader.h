@@ -24,7 +24,7 @@ struct view_prog {
 	int cgroup_fd;			/* where a cgroup walk starts, or -1 */
 	int map_fd;			/* the map a map iterator walks, or -1 */
 	bool manifest_error;		/* the failure is the manifest's, not the kernel's */
-	bool cgroup_walk;		/* walks the cgroup filter's own tasks (pick_cgroup_walk()) */
+	bool chunk_walk;		/* a built-in's walk in chunks (pick_walk()) */
 	__u64 stamp;			/* a built-in's digest of all it is built from (0: custom) */
 };
 

@@ -21,6 +21,9 @@ load helpers
 #                   sockets, and DIR/kinds: the row of each as the view
 #                   should show it (pid, fd, inode from fstat, family,
 #                   protocol, type, state, local port)
+#   many DIR TAG N: N unix socket pairs, and a thread with a descriptor
+#                   table of its own (unshare(CLONE_FILES)) that holds two
+#                   udp sockets of its own; DIR/tid: the thread's id
 #   client DIR TAG OTHER: as nobody: a tcp connection to the server's v4
 #                   listener, a unix connection to its stream listener
 #                   (neither accepted); then it moves to namespace OTHER
@@ -104,6 +107,26 @@ elif mode == "kinds":
                     want.split())
     with open(d + "/kinds", "w") as f:
         f.write("\n".join(sorted(json.dumps(r) for r in rows)) + "\n")
+elif mode == "many":
+    import resource, threading
+    n = int(other[0])
+    resource.setrlimit(resource.RLIMIT_NOFILE, (2 * n + 64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+    started = threading.Event()
+    def own_table():
+        # its sockets are in its table only: none is closed by another thread
+        if ctypes.CDLL(None, use_errno=True).unshare(0x400):    # CLONE_FILES
+            open(d + "/tid.err", "w").write(os.strerror(ctypes.get_errno()))
+        else:
+            sock(AF_INET, SOCK_DGRAM).bind(("127.0.0.1", 4010))
+            sock(AF_INET6, SOCK_DGRAM)
+            open(d + "/tid", "w").write(str(threading.get_native_id()))
+        started.set()
+        while True:
+            time.sleep(1000)
+    threading.Thread(target=own_table, daemon=True).start()
+    started.wait()
+    for _ in range(n):
+        keep.extend(socket.socketpair())
 else:
     sys.exit("unknown mode " + mode)
 
@@ -124,7 +147,9 @@ PYEOF
 #                                  namespace, netns from /proc/PID/ns/net,
 #                                  unix uids from stat of /proc/PID/fd/FD
 #   fds PIDS                       [pid, fd, inode] of each socket link in
-#                                  /proc/PID/fd
+#                                  /proc/PID/fd; for PID/TID, in the
+#                                  descriptor table of thread TID
+#                                  (/proc/PID/task/TID/fd), still as PID
 # PIDS is comma separated.  Rows print as sorted json lists.  Options:
 #   --where EXPR   rows for which EXPR (python, the row is r) holds; oracle
 #                  rows of unix sockets also have r["peer"], the peer's inode
@@ -255,7 +280,8 @@ def oracle(namespaces, pids):
 def fds(pids):
     out = []
     for pid in pids:
-        d = "/proc/%s/fd/" % pid
+        d = "/proc/%s/fd/" % pid if "/" not in pid else "/proc/%s/task/%s/fd/" % tuple(pid.split("/"))
+        pid = pid.split("/")[0]
         for fd in os.listdir(d):
             m = re.fullmatch(r"socket:\[(\d+)\]", os.readlink(d + fd))
             if m:
@@ -283,7 +309,7 @@ if cmd == "view":             # view FMT FILE PIDS
 elif cmd == "oracle":         # oracle NS,... PIDS
     select(oracle(args[1].split(","), set(args[2].split(","))), opts)
 elif cmd == "fds":            # fds PIDS
-    select(fds(args[1].split(",")), dict(opts, cols="pid,fd,inode"))
+    select(fds(args[1].split(",")), dict(opts, cols=opts.get("cols", "pid,fd,inode")))
 else:
     die("unknown command " + cmd)
 PYEOF
@@ -486,4 +512,65 @@ LISTENING='r["state"] == "LISTEN" or (r["protocol"] == "udp" and r["state"] == "
 	[ "$(echo "$expected" | wc -l)" -eq 14 ] || { echo "$expected"; false; }
 	has oracle "$expected" "\"$first\"" "\"$LAST_PID\""
 	check3 same "$expected" --cols pid,fd,inode
+}
+
+# pieces FILE SIZE: FILE read through two descriptors at once, SIZE bytes
+# at a time from each in turn; fails unless both give the same bytes, which
+# it prints.
+pieces() {
+	"$PYTHON" - "$@" <<'PYEOF'
+import os, sys
+path, size = sys.argv[1], int(sys.argv[2])
+fds = [os.open(path, os.O_RDONLY), os.open(path, os.O_RDONLY)]
+got, live = [b"", b""], [True, True]
+while any(live):
+    for i in (0, 1):
+        if live[i]:
+            b = os.read(fds[i], size)
+            got[i] += b
+            live[i] = bool(b)
+if got[0] != got[1]:
+    sys.exit("the two sessions differ: %d and %d bytes" % (len(got[0]), len(got[1])))
+sys.stdout.buffer.write(got[0])
+PYEOF
+}
+
+@test "sockets: many reads' worth of sockets in one process, and a thread's own descriptor table: every row, read whole or in pieces, as the one-process view" {
+	holder "$NSA" bvmany many 1500
+	local pid=$LAST_PID tid
+	[ -e "$WORK/tid" ] || { cat "$WORK/tid.err"; false; }
+	tid=$(cat "$WORK/tid")
+	views3 many sockets 'comm = bvmany' | manifest s.conf
+	views3 one sockets "pid = $pid" | manifest one.conf
+	bv apply
+
+	# the sockets of both tables, the thread's as the process's: 3002
+	# rows, more than ten reads' buffers of the table and thirty of json
+	local expected
+	expected=$(sk fds "$pid,$pid/$tid")
+	[ "$(echo "$expected" | wc -l)" -eq 3002 ] || { echo "$expected" | tail; false; }
+	has oracle "$expected" "[\"$pid\", \"3\", " "[\"$pid\", \"3002\", "
+	check3 many "$expected" --cols pid,fd,inode
+	# the thread's udp socket: its own row (the thread's table only)
+	rd many-table | grep -q " bvmany .* udp .*127.0.0.1:4010 " || { rd many-table | grep udp; false; }
+
+	# two sessions at once, in pieces smaller than a row or than a read
+	local fmt size actual
+	for fmt in table json; do
+		for size in 97 4096; do
+			pieces "$ROOT/many-$fmt" "$size" > "$WORK/pieces.out"
+			actual=$(sk view "$fmt" "$WORK/pieces.out" "$pid" --cols pid,fd,inode)
+			same "many-$fmt in pieces of $size" "$expected" "$actual"
+		done
+	done
+
+	# the one-process view (the task_file iterator) gives the same rows
+	local one all
+	for fmt in table csv json; do
+		rd "one-$fmt" > "$WORK/one.out"
+		rd "many-$fmt" > "$WORK/many.out"
+		one=$(sk view "$fmt" "$WORK/one.out" "$pid")
+		all=$(sk view "$fmt" "$WORK/many.out" "$pid")
+		same "one-$fmt" "$all" "$one"
+	done
 }
