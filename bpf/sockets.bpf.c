@@ -784,17 +784,15 @@ static __always_inline void fdtable_resume(const struct fdtable_cursor *cur, str
 	struct bpf_iter_num it;
 	int *i;
 
-	if (cur->task) {
-		t = bpf_task_from_pid(cur->pid);
-		if (t) {
-			p = t;
-			if ((__u64)p == cur->task && p->start_time == cur->start) {
-				bpf_task_release(t);
-				w->task = cur->task;
-				w->fd = cur->fd;
-				return;
-			}
-			bpf_task_release(t);
+	t = cur->task ? bpf_task_from_pid(cur->pid) : NULL;
+	if (t) {
+		bool same = (__u64)t == cur->task && t->start_time == cur->start;
+
+		bpf_task_release(t);
+		if (same) {
+			w->task = cur->task;
+			w->fd = cur->fd;
+			return;
 		}
 	}
 	w->task = fdtable_first();
